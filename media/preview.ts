@@ -1,0 +1,120 @@
+// The preview webview: plays one video from the workspace and shows how it was made.
+import type { HostToWebview, PreviewInfo, PreviewState, WebviewToHost } from '../src/shared/protocol';
+
+interface VsCodeApi {
+  postMessage(message: WebviewToHost): void;
+  getState(): PreviewState | undefined;
+  setState(state: PreviewState): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const root = document.getElementById('root') as HTMLElement;
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; text?: string } = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (props.className) node.className = props.className;
+  if (props.text !== undefined) node.textContent = props.text; // always text, never HTML
+  node.append(...children);
+  return node;
+}
+
+function render(info: PreviewInfo): void {
+  root.replaceChildren();
+  vscode.setState({ file: info.file, currentTime: info.startAt });
+
+  const video = el('video');
+  video.controls = true;
+  video.loop = true;
+  video.playsInline = true;
+  video.preload = 'auto';
+  video.src = info.videoSrc;
+  video.setAttribute('aria-label', info.prompt ?? info.fileName);
+  const message = el('div', { className: 'message' });
+  message.setAttribute('role', 'status');
+  message.hidden = true;
+
+  video.addEventListener('loadedmetadata', () => {
+    if (info.startAt && info.startAt < video.duration) video.currentTime = info.startAt;
+    void play(video, message, info);
+  });
+  video.addEventListener('error', () => {
+    const code = video.error?.code ?? 0;
+    message.hidden = false;
+    message.textContent = `${info.labels.playbackError} (${code})`;
+    vscode.postMessage({ type: 'playback', state: 'error', detail: `MediaError ${code}` });
+  });
+  let lastSaved = 0;
+  video.addEventListener('timeupdate', () => {
+    if (Math.abs(video.currentTime - lastSaved) > 1) {
+      lastSaved = video.currentTime;
+      vscode.setState({ file: info.file, currentTime: video.currentTime });
+    }
+  });
+
+  const meta = el('dl', { className: 'meta' });
+  const row = (label: string, value: string | undefined) => {
+    if (value) meta.append(el('dt', { text: label }), el('dd', { text: value }));
+  };
+  row(info.labels.id, info.id);
+  row(info.labels.duration, info.seconds ? `${info.seconds} ${info.labels.secondsUnit}` : undefined);
+  row(info.labels.size, info.size);
+  row(info.labels.created, info.createdAt);
+
+  const actions = el('div', { className: 'actions' });
+  const button = (label: string, type: 'reveal' | 'copyPrompt') => {
+    const b = el('button', { text: label });
+    b.type = 'button';
+    b.addEventListener('click', () => vscode.postMessage({ type }));
+    actions.append(b);
+  };
+  button(info.labels.reveal, 'reveal');
+  if (info.prompt) button(info.labels.copyPrompt, 'copyPrompt');
+
+  const details = el('section', { className: 'details' });
+  details.append(el('h1', { className: 'file', text: info.fileName }));
+  if (info.prompt) {
+    details.append(el('h2', { text: info.labels.prompt }), el('p', { className: 'prompt', text: info.prompt }));
+  } else if (!info.hasSidecar) {
+    details.append(el('p', { className: 'muted', text: info.labels.noMetadata }));
+  }
+  details.append(meta, actions);
+
+  root.append(el('div', { className: 'player' }, video, message), details);
+}
+
+async function play(video: HTMLVideoElement, message: HTMLElement, info: PreviewInfo): Promise<void> {
+  try {
+    await video.play();
+    vscode.postMessage({ type: 'playback', state: 'playing' });
+  } catch {
+    // Autoplay with sound needs a user gesture in Chromium: play muted and say so.
+    video.muted = true;
+    try {
+      await video.play();
+      message.hidden = false;
+      message.textContent = info.labels.unmute;
+      video.addEventListener('volumechange', () => (message.hidden = !video.muted), { once: true });
+      vscode.postMessage({ type: 'playback', state: 'mutedAutoplay' });
+    } catch (error) {
+      vscode.postMessage({ type: 'playback', state: 'paused', detail: String(error).slice(0, 200) });
+    }
+  }
+}
+
+window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
+  const message = event.data;
+  if (message?.type === 'show') render(message.info);
+});
+
+document.addEventListener('keydown', (event) => {
+  const video = root.querySelector('video');
+  if (!video || (event.target as HTMLElement)?.tagName === 'BUTTON') return;
+  if (event.key === ' ' || event.key === 'k') {
+    event.preventDefault();
+    if (video.paused) void video.play();
+    else video.pause();
+  }
+});
+
+vscode.postMessage({ type: 'ready' });

@@ -1,0 +1,333 @@
+import { createWriteStream } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
+import * as path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import { request, type Dispatcher } from 'undici';
+import type { z } from 'zod';
+import { OmniVideoError } from './errors';
+import { redactDataUris, silentLogger, type Logger } from './logger';
+import { errorEnvelopeSchema, serverErrorText, videoJobSchema, type CreateVideoRequest, type VideoJob } from './schemas';
+
+export interface ApiClientOptions {
+  /** e.g. `https://models.kapon.cloud/v1`; the token is only ever sent to this origin. */
+  baseUrl: string;
+  /** Resolves the bearer token at request time (it can change while jobs run). */
+  getToken: () => Promise<string | undefined>;
+  dispatcher?: Dispatcher;
+  logger?: Logger;
+  /** Time to wait for response headers and between body chunks. */
+  requestTimeoutMs?: number;
+  userAgent?: string;
+}
+
+export interface DownloadResult {
+  bytes: number;
+  contentType?: string;
+}
+
+const MAX_REDIRECTS = 5;
+const MAX_ERROR_BODY = 64 * 1024;
+
+/**
+ * The only module that talks to the omni-fast API. It never imports `vscode`, parses every answer with
+ * zod, and turns every failure into an OmniVideoError with a message a user can act on.
+ */
+export class OmniVideoClient {
+  private readonly baseUrl: URL;
+  private readonly logger: Logger;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: ApiClientOptions) {
+    this.baseUrl = parseBaseUrl(options.baseUrl);
+    this.logger = options.logger ?? silentLogger;
+    this.timeoutMs = options.requestTimeoutMs ?? 60_000;
+  }
+
+  get origin(): string {
+    return this.baseUrl.origin;
+  }
+
+  /** `POST /videos`. Never retried here: every accepted call is billed. */
+  async createVideo(body: CreateVideoRequest, signal?: AbortSignal): Promise<VideoJob> {
+    const json = JSON.stringify(body);
+    this.logger.info(`POST ${this.url('videos')} ${redactDataUris(json).slice(0, 2000)}`);
+    const response = await this.send('POST', this.url('videos'), { body: json, signal, contentType: 'application/json' });
+    return this.parseJob(await this.readJson(response, 'POST /videos'), 'POST /videos');
+  }
+
+  /** `GET /videos/{id}`. */
+  async getVideo(id: string, signal?: AbortSignal): Promise<VideoJob> {
+    const response = await this.send('GET', this.url(`videos/${encodeURIComponent(id)}`), { signal });
+    const job = this.parseJob(await this.readJson(response, 'GET /videos/{id}'), 'GET /videos/{id}');
+    if (job.id !== id) {
+      this.logger.warn(`GET /videos/${id} answered id ${job.id}; keeping ${id}`);
+    }
+    return { ...job, id };
+  }
+
+  /**
+   * `GET /videos/{id}/content`, following redirects (without the token on another origin), streamed to
+   * a temporary file beside `destination` and renamed into place only when complete and an MP4.
+   */
+  async downloadContent(
+    id: string,
+    destination: string,
+    options: { signal?: AbortSignal; onProgress?: (received: number, total?: number) => void } = {},
+  ): Promise<DownloadResult> {
+    const response = await this.send('GET', this.url(`videos/${encodeURIComponent(id)}/content`), { signal: options.signal, accept: 'video/mp4,*/*' });
+    const expected = parseContentLength(response.headers['content-length']);
+    const temporary = path.join(path.dirname(destination), `.${path.basename(destination)}.${process.pid}-${Date.now()}.part`);
+    let received = 0;
+    let lastReport = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        received += chunk.length;
+        const now = Date.now();
+        if (options.onProgress && now - lastReport > 200) {
+          lastReport = now;
+          options.onProgress(received, expected);
+        }
+        callback(null, chunk);
+      },
+    });
+    try {
+      await pipeline(response.body, counter, createWriteStream(temporary, { highWaterMark: 1024 * 1024 }), { signal: options.signal });
+    } catch (error) {
+      await rm(temporary, { force: true });
+      if (options.signal?.aborted) throw new OmniVideoError('cancelled', 'The download was cancelled.');
+      if (isFilesystemError(error)) {
+        throw new OmniVideoError('filesystem', `Could not write ${destination}: ${(error as Error).message}`, { cause: error });
+      }
+      throw new OmniVideoError('network', `The download of ${id} was interrupted after ${received} bytes. It will be retried.`, { cause: error });
+    }
+    try {
+      if (expected !== undefined && received !== expected) {
+        throw new OmniVideoError('download', `The download of ${id} was incomplete (${received} of ${expected} bytes). It will be retried.`);
+      }
+      if (!(await looksLikeMp4(temporary))) {
+        throw new OmniVideoError('download', `The server sent something that is not an MP4 video for ${id} (${response.headers['content-type'] ?? 'no content type'}).`);
+      }
+      await rename(temporary, destination);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      if (error instanceof OmniVideoError) throw error;
+      throw new OmniVideoError('filesystem', `Could not save ${destination}: ${(error as Error).message}`, { cause: error });
+    }
+    options.onProgress?.(received, expected);
+    this.logger.info(`Saved ${id} to ${destination} (${received} bytes)`);
+    const contentType = response.headers['content-type'];
+    return { bytes: received, contentType: typeof contentType === 'string' ? contentType : undefined };
+  }
+
+  private url(relative: string): URL {
+    const base = this.baseUrl.href.endsWith('/') ? this.baseUrl.href : `${this.baseUrl.href}/`;
+    return new URL(relative, base);
+  }
+
+  /**
+   * Sends a request and follows redirects by hand, so that `Authorization` is only ever sent to the
+   * configured origin. Non-2xx answers become typed errors.
+   */
+  private async send(
+    method: 'GET' | 'POST',
+    url: URL,
+    options: { body?: string; signal?: AbortSignal; contentType?: string; accept?: string },
+  ): Promise<Dispatcher.ResponseData> {
+    const token = await this.options.getToken();
+    if (!token) throw new OmniVideoError('auth', 'No API key is set. Run "Omni Video: Set API Key".');
+    let current = url;
+    let currentMethod = method;
+    let body = options.body;
+    for (let hop = 0; ; hop++) {
+      const sameOrigin = current.origin === this.baseUrl.origin;
+      const headers: Record<string, string> = {
+        accept: options.accept ?? 'application/json',
+        'user-agent': this.options.userAgent ?? 'omni-video-vscode',
+      };
+      if (sameOrigin) headers.authorization = `Bearer ${token}`;
+      if (body !== undefined && options.contentType) headers['content-type'] = options.contentType;
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await request(current, {
+          method: currentMethod,
+          headers,
+          body,
+          signal: options.signal,
+          dispatcher: this.options.dispatcher,
+          headersTimeout: this.timeoutMs,
+          bodyTimeout: this.timeoutMs,
+        });
+      } catch (error) {
+        throw this.transportError(error, currentMethod, current, options.signal);
+      }
+      const status = response.statusCode;
+      this.logger.debug(`${currentMethod} ${current.origin}${current.pathname} → ${status}`);
+      if (status >= 300 && status < 400 && status !== 304) {
+        await response.body.dump();
+        const location = headerValue(response.headers.location);
+        if (!location) throw new OmniVideoError('invalidResponse', `The server answered ${status} without a Location to follow.`, { status });
+        if (hop >= MAX_REDIRECTS) throw new OmniVideoError('invalidResponse', `Too many redirects (more than ${MAX_REDIRECTS}).`, { status });
+        const next = new URL(location, current);
+        if (next.protocol !== 'https:' && next.protocol !== 'http:') {
+          throw new OmniVideoError('invalidResponse', `Refusing a redirect to ${next.protocol} URL.`, { status });
+        }
+        if (current.protocol === 'https:' && next.protocol === 'http:' && !isLoopback(next.hostname)) {
+          throw new OmniVideoError('invalidResponse', 'Refusing a redirect from HTTPS to plain HTTP.', { status });
+        }
+        if (status === 303 || ((status === 301 || status === 302) && currentMethod === 'POST')) {
+          currentMethod = 'GET';
+          body = undefined;
+        }
+        current = next;
+        continue;
+      }
+      if (status >= 200 && status < 300) return response;
+      throw await this.statusError(response, currentMethod, url);
+    }
+  }
+
+  private transportError(error: unknown, method: string, url: URL, signal?: AbortSignal): OmniVideoError {
+    if (signal?.aborted) return new OmniVideoError('cancelled', 'The request was cancelled.', { cause: error });
+    const code = (error as { code?: string })?.code ?? '';
+    const where = `${method} ${url.origin}${url.pathname}`;
+    this.logger.warn(`${where} failed: ${code} ${(error as Error)?.message ?? error}`);
+    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+      return new OmniVideoError('timeout', `The server at ${url.host} did not answer in time.`, { cause: error });
+    }
+    return new OmniVideoError('network', `Could not reach ${url.host} (${code || (error as Error)?.message || 'network error'}). Are you offline?`, { cause: error });
+  }
+
+  private async statusError(response: Dispatcher.ResponseData, method: string, url: URL): Promise<OmniVideoError> {
+    const status = response.statusCode;
+    const text = await readLimited(response.body, MAX_ERROR_BODY).catch(() => '');
+    const serverMessage = extractServerMessage(text);
+    const said = serverMessage ? ` The server said: ${serverMessage}` : '';
+    const where = `${method} ${url.pathname}`;
+    this.logger.warn(`${where} → ${status}${serverMessage ? `: ${serverMessage}` : ''}`);
+    if (status === 401 || status === 403) {
+      return new OmniVideoError('auth', `The API key was refused (HTTP ${status}). Run "Omni Video: Set API Key" to set a valid key.${said}`, { status, serverMessage });
+    }
+    if (status === 429) {
+      const retryAfterMs = parseRetryAfter(headerValue(response.headers['retry-after']));
+      return new OmniVideoError('rateLimited', `The server is rate limiting requests (HTTP 429).${said}`, { status, retryAfterMs, serverMessage });
+    }
+    if (status === 404) return new OmniVideoError('notFound', `The server does not know this video (HTTP 404).${said}`, { status, serverMessage });
+    if (status === 409 || status === 425) return new OmniVideoError('notReady', `The video is not ready yet (HTTP ${status}).${said}`, { status, serverMessage });
+    if (status >= 500) {
+      const retryAfterMs = parseRetryAfter(headerValue(response.headers['retry-after']));
+      return new OmniVideoError('server', `The server had a problem (HTTP ${status}).${said}`, { status, retryAfterMs, serverMessage });
+    }
+    return new OmniVideoError('badRequest', `The server refused the request (HTTP ${status}).${said || ' No reason was given.'}`, { status, serverMessage });
+  }
+
+  private async readJson(response: Dispatcher.ResponseData, what: string): Promise<unknown> {
+    const text = await readLimited(response.body, 4 * 1024 * 1024);
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new OmniVideoError('invalidResponse', `${what} answered something that is not JSON: ${text.slice(0, 120)}`);
+    }
+  }
+
+  private parseJob(value: unknown, what: string): VideoJob {
+    const parsed = videoJobSchema.safeParse(value);
+    if (!parsed.success) {
+      throw new OmniVideoError('invalidResponse', `${what} answered an unexpected shape: ${summarizeIssues(parsed.error)}`);
+    }
+    return parsed.data;
+  }
+}
+
+export function parseBaseUrl(value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new OmniVideoError('config', `The base URL "${value}" is not a valid URL. Check the setting omniVideo.baseUrl.`);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
+    throw new OmniVideoError('config', `The base URL must use https:// (plain http:// is allowed only for localhost). Check the setting omniVideo.baseUrl.`);
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new OmniVideoError('config', 'The base URL must not contain credentials, a query or a fragment. Check the setting omniVideo.baseUrl.');
+  }
+  return url;
+}
+
+export function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
+  const date = Date.parse(value);
+  if (Number.isFinite(date)) return Math.max(0, date - now);
+  return undefined;
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function parseContentLength(value: string | string[] | undefined): number | undefined {
+  const text = headerValue(value);
+  if (!text) return undefined;
+  const n = Number(text);
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
+function extractServerMessage(text: string): string | undefined {
+  const trimmed = text.trim();
+  if (!trimmed) return undefined;
+  try {
+    const envelope = errorEnvelopeSchema.safeParse(JSON.parse(trimmed));
+    if (envelope.success) return serverErrorText(envelope.data.error) ?? envelope.data.message;
+  } catch {
+    // not JSON: an HTML error page from a proxy, say
+  }
+  if (/^</.test(trimmed)) return undefined;
+  return trimmed.slice(0, 300);
+}
+
+async function readLimited(body: Dispatcher.ResponseData['body'], limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      body.destroy();
+      throw new OmniVideoError('invalidResponse', `The server's answer is larger than expected (over ${limit} bytes).`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function looksLikeMp4(file: string): Promise<boolean> {
+  const handle = await open(file, 'r');
+  try {
+    const header = Buffer.alloc(12);
+    const { bytesRead } = await handle.read(header, 0, 12, 0);
+    if (bytesRead < 12) return false;
+    const box = header.toString('latin1', 4, 8);
+    return box === 'ftyp' || box === 'moov' || box === 'mdat' || box === 'free' || box === 'wide' || box === 'skip';
+  } finally {
+    await handle.close();
+  }
+}
+
+function isFilesystemError(error: unknown): boolean {
+  const code = (error as { code?: string })?.code;
+  return code === 'ENOSPC' || code === 'EACCES' || code === 'EROFS' || code === 'EPERM' || code === 'ENOENT' || code === 'EISDIR' || code === 'EDQUOT';
+}
+
+function summarizeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+    .join('; ');
+}

@@ -1,0 +1,304 @@
+import { mkdir, rm } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { OmniVideoClient } from './apiClient';
+import { OmniVideoError, describeError } from './errors';
+import { isActive, normalizeStatus, type JobMode, type JobRecord } from './jobModel';
+import type { JobStore } from './jobStore';
+import { silentLogger, type Logger } from './logger';
+import { outputBaseName, reserveOutputPath } from './outputNaming';
+import { Poller } from './poller';
+import { serverErrorText, type CreateVideoRequest, type VideoJob } from './schemas';
+import { buildSidecar, writeSidecar } from './sidecar';
+
+export interface SubmitRequest {
+  mode: JobMode;
+  prompt: string;
+  /** The body sent to `POST /videos` (may hold data URIs). */
+  body: CreateVideoRequest;
+  /** The same request as recorded on disk: media as workspace paths or URLs. */
+  recordedRequest: Record<string, unknown>;
+  /** Absolute folder the result is saved into. */
+  outputDir: string;
+}
+
+export interface JobManagerOptions {
+  /** The client for the current settings and key. */
+  client: () => OmniVideoClient;
+  store: JobStore;
+  pollIntervalMs: () => number;
+  logger?: Logger;
+  now?: () => number;
+  /** Called once when the server refuses the key; polling pauses until `resumeAfterAuthChange()`. */
+  onAuthRequired?: (error: OmniVideoError) => void;
+  /** Called when a job reaches its end on this machine (saved, failed, lost, or could not be saved). */
+  onJobFinished?: (job: JobRecord) => void;
+  maxDownloadAttempts?: number;
+  /** How many status requests a round sends at once. */
+  concurrency?: number;
+}
+
+const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+/**
+ * Submits jobs, tracks them with one poller, downloads and saves finished results with their sidecar.
+ * It holds no state of its own beyond what is in flight: the JobStore is the source of truth.
+ */
+export class JobManager {
+  private readonly poller: Poller;
+  private readonly logger: Logger;
+  private readonly now: () => number;
+  private readonly creating = new Set<string>();
+  private readonly saving = new Set<string>();
+  private authBlocked = false;
+
+  constructor(private readonly options: JobManagerOptions) {
+    this.logger = options.logger ?? silentLogger;
+    this.now = options.now ?? Date.now;
+    this.poller = new Poller(
+      () => this.pollRound(),
+      () => !this.authBlocked && options.store.active().length > 0,
+      options.pollIntervalMs,
+      this.now,
+    );
+  }
+
+  get store(): JobStore {
+    return this.options.store;
+  }
+
+  /** True while a poll timer is pending (none while idle). */
+  get pollScheduled(): boolean {
+    return this.poller.scheduled;
+  }
+
+  /**
+   * Sends one `POST /videos` and records the accepted job. The same request is refused while an
+   * identical one is still being sent, and a create is never retried: every accepted call is billed.
+   */
+  async submit(request: SubmitRequest, signal?: AbortSignal): Promise<JobRecord> {
+    const key = JSON.stringify(request.body);
+    if (this.creating.has(key)) {
+      throw new OmniVideoError('duplicate', 'The same video request is already being submitted; wait for it instead of paying twice.');
+    }
+    this.creating.add(key);
+    let accepted: VideoJob;
+    try {
+      accepted = await this.options.client().createVideo(request.body, signal);
+    } catch (error) {
+      throw this.createError(error);
+    } finally {
+      this.creating.delete(key);
+    }
+    const now = this.now();
+    const job: JobRecord = {
+      id: accepted.id,
+      mode: request.mode,
+      prompt: request.prompt,
+      request: request.recordedRequest,
+      status: normalizeStatus(accepted.status, 'queued'),
+      phase: 'tracking',
+      progress: accepted.progress ?? 0,
+      createdAt: accepted.created_at ? Math.min(accepted.created_at * 1000, now) : now,
+      outputDir: request.outputDir,
+      serverJob: accepted as Record<string, unknown>,
+      downloadAttempts: 0,
+    };
+    this.logger.info(`Job ${job.id} accepted (${job.status})`);
+    this.options.store.add(job);
+    this.applyServerJob(job.id, accepted);
+    this.poller.ensureRunning();
+    return this.options.store.get(job.id) ?? job;
+  }
+
+  /** Starts polling jobs restored from storage (after a reload): the same ids, nothing resubmitted. */
+  resume(): void {
+    const active = this.options.store.active();
+    if (active.length) this.logger.info(`Resuming ${active.length} job(s): ${active.map((j) => j.id).join(', ')}`);
+    this.poller.pollSoon();
+  }
+
+  /** After the key changed: polling paused by a 401 starts again. */
+  resumeAfterAuthChange(): void {
+    this.authBlocked = false;
+    this.poller.pollSoon();
+  }
+
+  /** Settles once the job is saved, failed, lost or could not be saved. */
+  waitFor(id: string, signal?: AbortSignal): Promise<JobRecord> {
+    return new Promise((resolve, reject) => {
+      const settle = (job: JobRecord | undefined): boolean => {
+        if (!job) {
+          cleanup();
+          reject(new OmniVideoError('notFound', `No job with id ${id} is being tracked.`));
+          return true;
+        }
+        if (!isActive(job)) {
+          cleanup();
+          resolve(job);
+          return true;
+        }
+        return false;
+      };
+      const onAbort = () => {
+        cleanup();
+        reject(new OmniVideoError('cancelled', 'Stopped waiting for the job.'));
+      };
+      const subscription = this.options.store.onDidChange((job) => {
+        if (job.id === id) settle(this.options.store.get(id));
+      });
+      const cleanup = () => {
+        subscription.dispose();
+        signal?.removeEventListener('abort', onAbort);
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort);
+      settle(this.options.store.get(id));
+    });
+  }
+
+  /** Stops tracking a job (it is not cancelled at the server: the API has no cancel). */
+  remove(id: string): boolean {
+    return this.options.store.remove(id);
+  }
+
+  dispose(): void {
+    this.poller.dispose();
+  }
+
+  private createError(error: unknown): OmniVideoError {
+    if (!(error instanceof OmniVideoError)) return new OmniVideoError('network', describeError(error), { cause: error });
+    if (error.kind === 'network' || error.kind === 'timeout') {
+      const code = (error.details.cause as { code?: string } | undefined)?.code;
+      if (code && CONNECT_ERRORS.has(code)) return error; // never reached the server: nothing was billed
+      return new OmniVideoError(
+        'unknownOutcome',
+        'The request was sent but no answer came back, so the server may have accepted (and billed) it. ' +
+          'Check the jobs in your provider account before generating again.',
+        { cause: error },
+      );
+    }
+    return error;
+  }
+
+  private async pollRound(): Promise<void> {
+    const queue = this.options.store.active();
+    const workers = Array.from({ length: Math.min(this.options.concurrency ?? 8, queue.length) }, async () => {
+      for (let job = queue.shift(); job; job = queue.shift()) {
+        if (this.authBlocked) return;
+        await this.advance(job.id);
+      }
+    });
+    await Promise.all(workers);
+  }
+
+  /** One step for one job: refresh its status, or download it once completed. */
+  private async advance(id: string): Promise<void> {
+    const job = this.options.store.get(id);
+    if (!job || !isActive(job)) return;
+    try {
+      if (job.status === 'completed') {
+        await this.save(job);
+        return;
+      }
+      const serverJob = await this.options.client().getVideo(id);
+      const updated = this.applyServerJob(id, serverJob);
+      if (updated?.status === 'completed' && isActive(updated)) await this.save(updated);
+    } catch (error) {
+      this.handlePollError(id, error);
+    }
+  }
+
+  private applyServerJob(id: string, serverJob: VideoJob): JobRecord | undefined {
+    const job = this.options.store.get(id);
+    if (!job) return undefined;
+    const status = normalizeStatus(serverJob.status, job.status);
+    const patch: Partial<JobRecord> = {
+      status,
+      progress: status === 'completed' ? 100 : (serverJob.progress ?? job.progress),
+      serverJob: serverJob as Record<string, unknown>,
+      seconds: serverJob.seconds ?? job.seconds,
+      size: serverJob.size ?? job.size,
+      error: undefined,
+    };
+    if (serverJob.completed_at) patch.completedAt = serverJob.completed_at * 1000;
+    if (status === 'failed') {
+      patch.phase = 'failed';
+      patch.completedAt ??= this.now();
+      patch.error = serverErrorText(serverJob.error) ?? 'The server reported that the generation failed, without giving a reason.';
+      this.logger.warn(`Job ${id} failed: ${patch.error}`);
+    }
+    const updated = this.options.store.update(id, patch);
+    if (updated && !isActive(updated)) this.options.onJobFinished?.(updated);
+    return updated;
+  }
+
+  private async save(job: JobRecord): Promise<void> {
+    if (this.saving.has(job.id)) return;
+    this.saving.add(job.id);
+    let target: string | undefined;
+    try {
+      await mkdir(job.outputDir, { recursive: true });
+      target = await reserveOutputPath(job.outputDir, outputBaseName(job.createdAt, job.prompt, job.id));
+      await this.options.client().downloadContent(job.id, target);
+      const savedAt = this.now();
+      const saved = this.options.store.update(job.id, { phase: 'saved', file: target, completedAt: job.completedAt ?? savedAt, error: undefined });
+      if (saved) {
+        await writeSidecar(target, buildSidecar(saved, path.basename(target), savedAt)).catch((error: unknown) =>
+          this.logger.error(`Could not write the sidecar of ${target}: ${describeError(error)}`),
+        );
+        this.options.onJobFinished?.(saved);
+      }
+    } catch (error) {
+      if (target) await rm(target, { force: true }).catch(() => undefined);
+      this.handleSaveError(job.id, error);
+    } finally {
+      this.saving.delete(job.id);
+    }
+  }
+
+  private handleSaveError(id: string, error: unknown): void {
+    const job = this.options.store.get(id);
+    if (!job) return;
+    const attempts = job.downloadAttempts + 1;
+    const message = describeError(error);
+    const retryable = error instanceof OmniVideoError && (error.retryable || error.kind === 'download' || error.kind === 'notReady');
+    if (error instanceof OmniVideoError && error.kind === 'auth') return this.handlePollError(id, error);
+    if (retryable && attempts < (this.options.maxDownloadAttempts ?? 5)) {
+      this.logger.warn(`Download of ${id} failed (attempt ${attempts}), will retry: ${message}`);
+      this.options.store.update(id, { downloadAttempts: attempts, error: message });
+      if (error instanceof OmniVideoError && error.details.retryAfterMs) this.poller.backOff(error.details.retryAfterMs);
+      return;
+    }
+    this.logger.error(`Download of ${id} failed: ${message}`);
+    const updated = this.options.store.update(id, { downloadAttempts: attempts, phase: 'downloadFailed', error: `The video is ready but could not be saved: ${message}` });
+    if (updated) this.options.onJobFinished?.(updated);
+  }
+
+  private handlePollError(id: string, error: unknown): void {
+    if (!(error instanceof OmniVideoError)) {
+      this.logger.error(`Polling ${id} failed: ${describeError(error)}`);
+      return;
+    }
+    switch (error.kind) {
+      case 'auth':
+        if (!this.authBlocked) {
+          this.authBlocked = true;
+          this.logger.warn('The API key was refused; polling pauses until a key is set.');
+          this.options.onAuthRequired?.(error);
+        }
+        return;
+      case 'notFound': {
+        const lost = this.options.store.update(id, { phase: 'lost', error: 'The server no longer knows this job (HTTP 404). It cannot be resumed.' });
+        if (lost) this.options.onJobFinished?.(lost);
+        return;
+      }
+      case 'rateLimited':
+      case 'server':
+        if (error.details.retryAfterMs) this.poller.backOff(error.details.retryAfterMs);
+        this.logger.warn(`Polling ${id}: ${error.message}`);
+        return;
+      default:
+        this.logger.warn(`Polling ${id}: ${error.message}`);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+/** The values the API documents; the server may return others, so responses are parsed loosely. */
+export const SECONDS = ['4', '8', '10'] as const;
+export const ASPECT_RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4'] as const;
+export const RESOLUTIONS = ['720p', '1080p', '2k', '4k'] as const;
+export const JOB_STATUSES = ['queued', 'in_progress', 'completed', 'failed'] as const;
+
+export type Seconds = (typeof SECONDS)[number];
+export type AspectRatio = (typeof ASPECT_RATIOS)[number];
+export type Resolution = (typeof RESOLUTIONS)[number];
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+const numberish = z.union([z.number(), z.string()]);
+
+/** The error the server describes, as an object or a plain string (the failure body is undocumented). */
+export const serverErrorSchema = z.union([
+  z.string(),
+  z.looseObject({ message: z.string().optional(), code: z.union([z.string(), z.number()]).nullish(), type: z.string().nullish() }),
+]);
+
+export function serverErrorText(error: z.infer<typeof serverErrorSchema> | null | undefined): string | undefined {
+  if (error === undefined || error === null) return undefined;
+  if (typeof error === 'string') return error.trim() || undefined;
+  const message = error.message?.trim();
+  const code = error.code === undefined || error.code === null ? undefined : String(error.code);
+  if (message && code) return `${message} (${code})`;
+  return message || code;
+}
+
+/**
+ * A video job as the server reports it (create and status responses). Unknown fields are kept out of
+ * the way but tolerated; fields that matter are checked. `status` stays a string so that a new state the
+ * provider adds one day does not break parsing; the job logic treats unknown states as still running.
+ */
+export const videoJobSchema = z.looseObject({
+  id: z.string().min(1).max(200),
+  object: z.string().optional(),
+  model: z.string().optional(),
+  status: z.string().min(1),
+  progress: numberish.nullish().transform((v) => clampProgress(v)),
+  created_at: z.number().nullish(),
+  completed_at: z.number().nullish(),
+  seconds: numberish.nullish().transform((v) => (v === null || v === undefined ? undefined : String(v))),
+  size: z.string().nullish(),
+  video_url: z.string().nullish(),
+  error: serverErrorSchema.nullish(),
+});
+export type VideoJob = z.infer<typeof videoJobSchema>;
+
+/** The error envelope of a non-2xx answer: `{"error": {...}}`, `{"error": "..."}` or `{"message": "..."}`. */
+export const errorEnvelopeSchema = z.looseObject({
+  error: serverErrorSchema.optional(),
+  message: z.string().optional(),
+});
+
+function clampProgress(value: number | string | null | undefined): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  const n = typeof value === 'number' ? value : Number.parseFloat(value);
+  if (!Number.isFinite(n)) return undefined;
+  return Math.min(100, Math.max(0, Math.round(n)));
+}
+
+/** The body of `POST /videos` this extension sends (media fields come with later modes). */
+export interface CreateVideoRequest {
+  model: string;
+  prompt: string;
+  seconds?: Seconds;
+  aspect_ratio?: AspectRatio;
+  resolution?: Resolution;
+  fps?: number;
+  first_image_url?: string;
+  last_image_url?: string;
+  images?: string[];
+  video?: string;
+}

@@ -1,0 +1,62 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { z } from 'zod';
+import type { JobRecord } from './jobModel';
+import { sidecarPathFor } from './outputNaming';
+
+/** The JSON saved beside every MP4, enough to reproduce it. Read back with the same schema. */
+export const sidecarSchema = z.looseObject({
+  generator: z.literal('omni-video'),
+  version: z.literal(1),
+  id: z.string(),
+  mode: z.string(),
+  prompt: z.string(),
+  request: z.record(z.string(), z.unknown()),
+  job: z.record(z.string(), z.unknown()),
+  createdAt: z.string(),
+  savedAt: z.string(),
+  video: z.string(),
+});
+export type Sidecar = z.infer<typeof sidecarSchema>;
+
+const DATA_URI = /^data:[^,]*,/;
+
+/** Drops anything that must not be written to disk: data URIs are replaced by a short description. */
+export function scrubForDisk(value: unknown): unknown {
+  if (typeof value === 'string') return DATA_URI.test(value) ? `${value.slice(0, value.indexOf(','))},<omitted>` : value;
+  if (Array.isArray(value)) return value.map(scrubForDisk);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, scrubForDisk(inner)]));
+  }
+  return value;
+}
+
+export function buildSidecar(job: JobRecord, videoFileName: string, savedAt: number): Sidecar {
+  return {
+    generator: 'omni-video',
+    version: 1,
+    id: job.id,
+    mode: job.mode,
+    prompt: job.prompt,
+    request: scrubForDisk(job.request) as Record<string, unknown>,
+    job: scrubForDisk(job.serverJob ?? {}) as Record<string, unknown>,
+    createdAt: new Date(job.createdAt).toISOString(),
+    savedAt: new Date(savedAt).toISOString(),
+    video: videoFileName,
+  };
+}
+
+export async function writeSidecar(videoPath: string, sidecar: Sidecar): Promise<string> {
+  const file = sidecarPathFor(videoPath);
+  await writeFile(file, JSON.stringify(sidecar, null, 2) + '\n', 'utf8');
+  return file;
+}
+
+/** Reads the sidecar of a video, or undefined when there is none or it does not parse. */
+export async function readSidecar(videoPath: string): Promise<Sidecar | undefined> {
+  try {
+    const parsed = sidecarSchema.safeParse(JSON.parse(await readFile(sidecarPathFor(videoPath), 'utf8')));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,49 @@
+import * as vscode from 'vscode';
+import { ApiKeyStore } from './apiKeyStore';
+import { registerCommands } from './commands/registerCommands';
+import { showError } from './commands/showError';
+import { JOBS_VIEW_ID } from './commands/jobCommands';
+import { OmniVideoClient } from './core/apiClient';
+import { JobManager } from './core/jobManager';
+import { JobStore } from './core/jobStore';
+import { GenerationService } from './generationService';
+import { announceFinishedJob } from './notifications';
+import { createPublicApi, type OmniVideoApi } from './publicApi';
+import { readSettings } from './settings';
+import { JobsTreeProvider } from './ui/jobsTree';
+import { PreviewPanels } from './ui/previewPanel';
+import { JobsStatusBarItem } from './ui/statusBar';
+import { PREVIEW_VIEW_TYPE } from './shared/protocol';
+
+export function activate(context: vscode.ExtensionContext): OmniVideoApi {
+  const log = vscode.window.createOutputChannel('Omni Video', { log: true });
+  const keys = new ApiKeyStore(context.secrets, context.globalState);
+  const store = new JobStore(context.workspaceState, log);
+  const previews = new PreviewPanels(context.extensionUri, store, log);
+  const manager = new JobManager({
+    client: () => new OmniVideoClient({ baseUrl: readSettings().baseUrl, getToken: () => keys.get(), logger: log, userAgent: `omni-video-vscode/${context.extension.packageJSON.version}` }),
+    store,
+    logger: log,
+    pollIntervalMs: () => readSettings().pollIntervalSeconds * 1000,
+    onAuthRequired: (error) => showError(error),
+    onJobFinished: (job) => announceFinishedJob(job, previews),
+  });
+  const service = new GenerationService(manager, keys);
+  const jobsTree = new JobsTreeProvider(store);
+  context.subscriptions.push(
+    log,
+    keys,
+    previews,
+    { dispose: () => manager.dispose() },
+    jobsTree,
+    new JobsStatusBarItem(store),
+    vscode.window.createTreeView(JOBS_VIEW_ID, { treeDataProvider: jobsTree, showCollapseAll: false }),
+    vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, previews),
+    keys.onDidChange(() => manager.resumeAfterAuthChange()),
+    ...registerCommands({ context, manager, keys, service, previews }),
+  );
+  manager.resume();
+  return createPublicApi(manager, service, context.subscriptions);
+}
+
+export function deactivate(): void {}

@@ -1,0 +1,218 @@
+import { randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { JobStore } from '../core/jobStore';
+import type { Logger } from '../core/logger';
+import { readSidecar } from '../core/sidecar';
+import { PREVIEW_VIEW_TYPE, previewStateSchema, webviewToHostSchema, type HostToWebview, type PreviewInfo, type PreviewLabels } from '../shared/protocol';
+
+/**
+ * Plays saved videos in a webview panel: one panel per file, restored after a reload by the
+ * serializer. The video is loaded from the workspace with `asWebviewUri`, never inlined.
+ */
+export class PreviewPanels implements vscode.WebviewPanelSerializer, vscode.Disposable {
+  private readonly panels = new Map<string, PreviewSession>();
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly store: JobStore,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Opens (or reveals) the preview of a video file. */
+  async show(file: vscode.Uri, options: { preserveFocus?: boolean } = {}): Promise<vscode.WebviewPanel> {
+    const key = file.fsPath;
+    const existing = this.panels.get(key);
+    if (existing) {
+      existing.panel.reveal(undefined, options.preserveFocus);
+      return existing.panel;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      PREVIEW_VIEW_TYPE,
+      path.basename(file.fsPath),
+      { viewColumn: vscode.ViewColumn.Active, preserveFocus: options.preserveFocus },
+      this.webviewOptions(file),
+    );
+    await this.attach(panel, file);
+    return panel;
+  }
+
+  /** Panels of a given file, for tests and for commands that act on "the active preview". */
+  get activeFile(): vscode.Uri | undefined {
+    for (const session of this.panels.values()) if (session.panel.active) return session.file;
+    return undefined;
+  }
+
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const parsed = previewStateSchema.safeParse(state);
+    if (!parsed.success) {
+      // The saved state can be missing (microsoft/vscode#120157): nothing to restore.
+      panel.dispose();
+      return;
+    }
+    const file = vscode.Uri.file(parsed.data.file);
+    // Set the options again: the saved ones may point at an old extension path.
+    panel.webview.options = this.webviewOptions(file);
+    await this.attach(panel, file, parsed.data.currentTime);
+  }
+
+  dispose(): void {
+    for (const session of this.panels.values()) session.panel.dispose();
+    this.panels.clear();
+  }
+
+  private webviewOptions(file: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      localResourceRoots: [vscode.Uri.file(path.dirname(file.fsPath)), vscode.Uri.joinPath(this.extensionUri, 'dist', 'media'), vscode.Uri.joinPath(this.extensionUri, 'media')],
+    };
+  }
+
+  private async attach(panel: vscode.WebviewPanel, file: vscode.Uri, startAt?: number): Promise<void> {
+    const session = new PreviewSession(panel, file, this.extensionUri, this.store, this.logger, startAt);
+    this.panels.set(file.fsPath, session);
+    panel.onDidDispose(() => {
+      if (this.panels.get(file.fsPath) === session) this.panels.delete(file.fsPath);
+      session.dispose();
+    });
+    await session.load();
+  }
+}
+
+class PreviewSession {
+  private ready = false;
+  private pending: HostToWebview | undefined;
+  private prompt: string | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly file: vscode.Uri,
+    private readonly extensionUri: vscode.Uri,
+    private readonly store: JobStore,
+    private readonly logger: Logger,
+    private readonly startAt?: number,
+  ) {
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon-video.svg');
+    this.disposables.push(panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)));
+  }
+
+  async load(): Promise<void> {
+    const nonce = randomBytes(16).toString('base64');
+    const webview = this.panel.webview;
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'media', 'preview.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'preview.css'));
+    const lang = vscode.env.language;
+    webview.html = `<!DOCTYPE html>
+<html lang="${escapeAttribute(lang)}">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; media-src ${webview.cspSource}; img-src ${webview.cspSource}; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style.toString()}">
+<title>${escapeAttribute(path.basename(this.file.fsPath))}</title>
+</head>
+<body>
+<main id="root" aria-live="polite"></main>
+<script nonce="${nonce}" src="${script.toString()}"></script>
+</body>
+</html>`;
+    this.post({ type: 'show', info: await this.info() });
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private async info(): Promise<PreviewInfo> {
+    const fsPath = this.file.fsPath;
+    const job = this.store.list().find((j) => j.file === fsPath);
+    const sidecar = await readSidecar(fsPath);
+    let version = '0';
+    try {
+      version = String(Math.round((await stat(fsPath)).mtimeMs));
+    } catch {
+      // The file is gone: the webview's error handler says so.
+    }
+    const src = this.panel.webview.asWebviewUri(this.file).with({ query: `version=${version}` });
+    const serverJob = sidecar?.job ?? job?.serverJob ?? {};
+    const seconds = job?.seconds ?? stringField(serverJob, 'seconds');
+    const size = job?.size ?? stringField(serverJob, 'size');
+    const createdAt = job?.createdAt ?? (sidecar ? Date.parse(sidecar.createdAt) : undefined);
+    this.prompt = job?.prompt ?? sidecar?.prompt;
+    return {
+      file: fsPath,
+      fileName: path.basename(fsPath),
+      videoSrc: src.toString(),
+      prompt: this.prompt,
+      id: job?.id ?? sidecar?.id,
+      mode: job?.mode ?? sidecar?.mode,
+      seconds,
+      size,
+      createdAt: createdAt && Number.isFinite(createdAt) ? new Date(createdAt).toLocaleString(vscode.env.language) : undefined,
+      hasSidecar: sidecar !== undefined,
+      labels: labels(),
+      startAt: this.startAt,
+    };
+  }
+
+  private post(message: HostToWebview): void {
+    if (this.ready) void this.panel.webview.postMessage(message);
+    else this.pending = message; // held until the webview says it is ready
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    const parsed = webviewToHostSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.logger.warn('Ignoring a malformed message from the preview webview.');
+      return;
+    }
+    const message = parsed.data;
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        if (this.pending) void this.panel.webview.postMessage(this.pending);
+        this.pending = undefined;
+        return;
+      case 'reveal':
+        await vscode.commands.executeCommand('revealInExplorer', this.file);
+        return;
+      case 'copyPrompt':
+        if (this.prompt) {
+          await vscode.env.clipboard.writeText(this.prompt);
+          void vscode.window.setStatusBarMessage(vscode.l10n.t('Prompt copied'), 2000);
+        }
+        return;
+      case 'playback':
+        this.logger.debug(`Preview ${path.basename(this.file.fsPath)}: ${message.state}${message.detail ? ` (${message.detail})` : ''}`);
+        return;
+    }
+  }
+}
+
+function stringField(object: Record<string, unknown>, key: string): string | undefined {
+  const value = object[key];
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+}
+
+function escapeAttribute(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function labels(): PreviewLabels {
+  return {
+    prompt: vscode.l10n.t('Prompt'),
+    id: vscode.l10n.t('Job id'),
+    duration: vscode.l10n.t('Duration'),
+    size: vscode.l10n.t('Size'),
+    created: vscode.l10n.t('Created'),
+    reveal: vscode.l10n.t('Reveal in Explorer'),
+    copyPrompt: vscode.l10n.t('Copy Prompt'),
+    noMetadata: vscode.l10n.t('This video has no Omni Video sidecar, so its prompt and parameters are unknown.'),
+    playbackError: vscode.l10n.t('This video cannot be played here.'),
+    secondsUnit: vscode.l10n.t('s'),
+    unmute: vscode.l10n.t('Playing muted: browsers only start playback with sound after a click. Use the volume control to unmute.'),
+  };
+}

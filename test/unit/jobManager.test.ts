@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { OmniVideoError } from '../../src/core/errors';
+import { JobManager } from '../../src/core/jobManager';
+import type { JobRecord } from '../../src/core/jobModel';
+import { JobStore, MemoryStateStorage } from '../../src/core/jobStore';
+import { buildTextRequest, parseGenerationParams } from '../../src/core/requestBuilder';
+import { sidecarSchema } from '../../src/core/sidecar';
+import { startSimulator, LANDSCAPE_FIXTURE, type Simulator } from '../simulator/server';
+import { clientFor, createCount, tempDir, until } from './helpers';
+
+function textRequest(prompt: string, outputDir: string) {
+  const built = buildTextRequest('omni-fast', parseGenerationParams({ prompt, seconds: '8', aspectRatio: '16:9' }));
+  return { mode: built.mode, prompt, body: built.body, recordedRequest: built.recorded, outputDir };
+}
+
+describe('Jobs: submit, poll, save', () => {
+  let sim: Simulator;
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  const managers: JobManager[] = [];
+
+  function managerFor(storage = new MemoryStateStorage(), extra: Partial<ConstructorParameters<typeof JobManager>[0]> = {}) {
+    const store = new JobStore(storage);
+    const manager = new JobManager({ client: () => clientFor(sim), store, pollIntervalMs: () => 40, ...extra });
+    managers.push(manager);
+    return manager;
+  }
+
+  before(async () => {
+    sim = await startSimulator({ queuedMs: 60, processingMs: 200 });
+  });
+  after(() => sim.close());
+  beforeEach(async () => {
+    sim.reset();
+    ({ dir, cleanup } = await tempDir());
+  });
+  afterEach(async () => {
+    for (const m of managers.splice(0)) m.dispose();
+    await cleanup();
+  });
+
+  it('a text job is submitted once, tracked to completion and saved with its sidecar', async () => {
+    const manager = managerFor();
+    const changes: string[] = [];
+    manager.store.onDidChange((job) => changes.push(`${job.status}/${job.phase}`));
+    const job = await manager.submit(textRequest('Ocean waves gently rolling onto a sandy beach at golden hour', path.join(dir, 'videos')));
+    assert.equal(job.status, 'queued');
+    const done = await manager.waitFor(job.id);
+    assert.equal(done.phase, 'saved');
+    assert.equal(done.status, 'completed');
+    assert.equal(done.progress, 100);
+    assert.equal(done.seconds, '5', 'the seconds the server returned, not the 8 asked');
+    assert.equal(createCount(sim), 1);
+    assert.ok(changes.includes('in_progress/tracking'), `saw in_progress: ${changes.join(' ')}`);
+
+    const files = (await readdir(path.join(dir, 'videos'))).sort();
+    assert.equal(files.length, 2, files.join(', '));
+    const mp4 = files.find((f) => f.endsWith('.mp4'))!;
+    assert.match(mp4, /^\d{8}-\d{6}-ocean-waves-gently-rolling-onto-a-sandy-[a-z0-9]{7}\.mp4$/);
+    assert.equal(done.file, path.join(dir, 'videos', mp4));
+    assert.ok((await readFile(done.file!)).equals(await readFile(LANDSCAPE_FIXTURE)));
+
+    const sidecar = sidecarSchema.parse(JSON.parse(await readFile(path.join(dir, 'videos', mp4.replace(/\.mp4$/, '.json')), 'utf8')));
+    assert.equal(sidecar.id, job.id);
+    assert.equal(sidecar.video, mp4);
+    assert.deepEqual(sidecar.request, { model: 'omni-fast', prompt: job.prompt, seconds: '8', aspect_ratio: '16:9' });
+    assert.equal(sidecar.job.status, 'completed');
+    assert.doesNotMatch(JSON.stringify(sidecar), new RegExp(sim.token), 'the token is never written to disk');
+    await until(() => !manager.pollScheduled, 2000, 'the poller to stop');
+  });
+
+  it('never overwrites an existing file: a second result with the same name gets a suffix', async () => {
+    const manager = managerFor();
+    const out = path.join(dir, 'videos');
+    const first = await manager.waitFor((await manager.submit(textRequest('Same prompt', out))).id);
+    // Same id tail and second: force the same base name by re-saving the same record.
+    const clone: JobRecord = { ...first, phase: 'tracking', file: undefined };
+    manager.store.add(clone);
+    manager.resume();
+    const second = await manager.waitFor(first.id);
+    assert.notEqual(second.file, first.file);
+    assert.match(second.file!, /-2\.mp4$/);
+    assert.equal((await readdir(out)).filter((f) => f.endsWith('.mp4')).length, 2);
+  });
+
+  it('a failed job keeps the server reason and stays listed', async () => {
+    sim.setFaults({ failJobs: true, failMessage: 'Prompt rejected by the safety system' });
+    const manager = managerFor();
+    const job = await manager.submit(textRequest('Something the server refuses', dir));
+    const done = await manager.waitFor(job.id);
+    assert.equal(done.phase, 'failed');
+    assert.equal(done.status, 'failed');
+    assert.match(done.error ?? '', /Prompt rejected by the safety system/);
+    assert.ok(manager.store.get(job.id));
+    assert.deepEqual((await readdir(dir)).filter((f) => f.endsWith('.mp4')), []);
+  });
+
+  it('after a reload the same id is polled and saved; nothing is submitted twice', async () => {
+    const storage = new MemoryStateStorage();
+    const first = managerFor(storage);
+    const job = await first.submit(textRequest('Resume me after a reload', dir));
+    await first.store.flush();
+    first.dispose(); // the window reloads before the job completes
+    assert.equal(createCount(sim), 1);
+
+    const second = managerFor(storage);
+    assert.equal(second.store.get(job.id)?.phase, 'tracking', 'the job was persisted');
+    second.resume();
+    const done = await second.waitFor(job.id);
+    assert.equal(done.phase, 'saved');
+    assert.equal(createCount(sim), 1, 'exactly one POST for the job');
+  });
+
+  it('a job the server no longer knows is marked lost, not polled forever', async () => {
+    const manager = managerFor();
+    manager.store.add({
+      id: 'video_GONE0000000000000000000000', mode: 'text', prompt: 'old', request: {}, status: 'in_progress', phase: 'tracking',
+      progress: 40, createdAt: Date.now(), outputDir: dir, downloadAttempts: 0,
+    });
+    manager.resume();
+    const done = await manager.waitFor('video_GONE0000000000000000000000');
+    assert.equal(done.phase, 'lost');
+    assert.match(done.error ?? '', /no longer knows/);
+  });
+
+  it('rate limits and server errors while polling do not lose the job', async () => {
+    const manager = managerFor();
+    const job = await manager.submit(textRequest('Keep going through faults', dir));
+    sim.setFaults({ rateLimit: { count: 2, retryAfterSeconds: 0, routes: ['status'] }, serverError: { count: 2, status: 503, routes: ['status'] } });
+    const done = await manager.waitFor(job.id);
+    assert.equal(done.phase, 'saved');
+    assert.equal(createCount(sim), 1);
+  });
+
+  it('a refused key pauses polling and asks once, then resumes when the key changes', async () => {
+    let token = sim.token;
+    let asked = 0;
+    const store = new JobStore(new MemoryStateStorage());
+    const manager = new JobManager({
+      client: () => clientFor(sim, token),
+      store,
+      pollIntervalMs: () => 30,
+      onAuthRequired: () => asked++,
+    });
+    managers.push(manager);
+    const a = await manager.submit(textRequest('First job', dir));
+    const b = await manager.submit(textRequest('Second job', dir));
+    token = 'sk-revoked-key-000';
+    await until(() => asked > 0, 3000, 'the key prompt');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(asked, 1, 'asked once, not once per job');
+    assert.equal(manager.pollScheduled, false, 'no polling while the key is refused');
+    token = sim.token;
+    manager.resumeAfterAuthChange();
+    assert.equal((await manager.waitFor(a.id)).phase, 'saved');
+    assert.equal((await manager.waitFor(b.id)).phase, 'saved');
+  });
+
+  it('the same request is refused while it is still being submitted', async () => {
+    sim.setFaults({ latencyMs: 200 });
+    const manager = managerFor();
+    const request = textRequest('Double click', dir);
+    const first = manager.submit(request);
+    await assert.rejects(manager.submit(request), (e: unknown) => e instanceof OmniVideoError && e.kind === 'duplicate');
+    await first;
+    assert.equal(createCount(sim), 1);
+  });
+
+  it('a create whose answer never arrives is reported as an unknown outcome, not retried', async () => {
+    sim.setFaults({ dropConnection: { count: 1, routes: ['create'] } });
+    const manager = managerFor();
+    await assert.rejects(manager.submit(textRequest('Dropped create', dir)), (e: unknown) => e instanceof OmniVideoError && e.kind === 'unknownOutcome' && /may have accepted/.test(e.message));
+    assert.equal(createCount(sim), 1);
+    assert.equal(manager.store.list().length, 0);
+  });
+
+  it('no timer runs while there is nothing to poll', async () => {
+    const manager = managerFor();
+    manager.resume();
+    assert.equal(manager.pollScheduled, false);
+    const job = await manager.submit(textRequest('Timer check', dir));
+    assert.equal(manager.pollScheduled, true);
+    await manager.waitFor(job.id);
+    await until(() => !manager.pollScheduled, 2000, 'the poller to stop');
+  });
+});
