@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { OmniVideoError } from '../../src/core/errors';
+import { normalizeStatus } from '../../src/core/jobModel';
+import { redactDataUris } from '../../src/core/logger';
+import { idTail, outputBaseName, slugify } from '../../src/core/outputNaming';
+import { buildTextRequest, parseGenerationParams } from '../../src/core/requestBuilder';
+import { serverErrorText, videoJobSchema } from '../../src/core/schemas';
+import { scrubForDisk } from '../../src/core/sidecar';
+
+describe('Output names', () => {
+  it('are made of local time, a prompt slug and the id tail', () => {
+    const created = new Date(2026, 10, 24, 15, 30, 12).getTime();
+    assert.equal(outputBaseName(created, 'Ocean waves!', 'video_01KSDCPG3ZXAA2FD4NT3919V5P'), '20261124-153012-ocean-waves-3919v5p');
+  });
+
+  it('server ids and prompts cannot escape the folder or inject characters', () => {
+    assert.equal(idTail('../../etc/passwd'), 'cpasswd');
+    assert.equal(idTail('../..'), 'job');
+    assert.equal(slugify('<img src=x onerror=alert(1)>'), 'img-src-x-onerror-alert-1');
+    assert.equal(slugify('海浪 拍打 沙滩'), 'video', 'a prompt with no ASCII letters still gets a name');
+    assert.equal(slugify('Crème brûlée at dawn'), 'creme-brulee-at-dawn');
+    assert.ok(slugify('word '.repeat(50)).length <= 40);
+  });
+});
+
+describe('Request building', () => {
+  it('text-to-video sends seconds as a string and the aspect ratio', () => {
+    const built = buildTextRequest('omni-fast', parseGenerationParams({ prompt: '  Waves  ', seconds: '10', aspectRatio: '9:16', resolution: '1080p' }));
+    assert.deepEqual(built.body, { model: 'omni-fast', prompt: 'Waves', seconds: '10', aspect_ratio: '9:16', resolution: '1080p' });
+    assert.equal(built.mode, 'text');
+    assert.equal(typeof built.body.seconds, 'string');
+  });
+
+  it('bad parameters are refused with a message before anything is sent', () => {
+    const cases: [unknown, RegExp][] = [
+      [{ prompt: '   ', seconds: '8', aspectRatio: '16:9' }, /prompt is empty/],
+      [{ prompt: 'x', seconds: '7', aspectRatio: '16:9' }, /Duration must be/],
+      [{ prompt: 'x', seconds: '8', aspectRatio: '2:1' }, /Aspect ratio must be/],
+      [{ prompt: 'x', seconds: '8', aspectRatio: '16:9', resolution: '8k' }, /Resolution must be/],
+      [{ prompt: 'x', seconds: '8', aspectRatio: '16:9', fps: 240 }, /fps must be at most 60/],
+      [{ prompt: 42, seconds: '8', aspectRatio: '16:9' }, /prompt must be text/],
+    ];
+    for (const [input, pattern] of cases) {
+      assert.throws(() => parseGenerationParams(input), (e: unknown) => e instanceof OmniVideoError && e.kind === 'badRequest' && pattern.test(e.message));
+    }
+  });
+});
+
+describe('Server answers', () => {
+  it('tolerate extra fields, numeric seconds, string errors and odd progress', () => {
+    const job = videoJobSchema.parse({ id: 'video_X', status: 'completed', progress: '100.4', seconds: 5, extra: { nested: true }, error: null });
+    assert.equal(job.seconds, '5');
+    assert.equal(job.progress, 100);
+    assert.equal(serverErrorText('  boom '), 'boom');
+    assert.equal(serverErrorText({ message: 'Blocked', code: 'content_policy_violation' }), 'Blocked (content_policy_violation)');
+    assert.equal(serverErrorText({ code: 'E42' }), 'E42');
+  });
+
+  it('unknown states count as still running; synonyms map to the documented four', () => {
+    assert.equal(normalizeStatus('processing', 'queued'), 'in_progress');
+    assert.equal(normalizeStatus('succeeded', 'in_progress'), 'completed');
+    assert.equal(normalizeStatus('cancelled', 'in_progress'), 'failed');
+    assert.equal(normalizeStatus('warming_up', 'queued'), 'queued');
+    assert.equal(normalizeStatus('warming_up', 'in_progress'), 'in_progress');
+  });
+});
+
+describe('What reaches logs and disk', () => {
+  it('data URIs are shortened to their type and size in logs', () => {
+    const payload = 'A'.repeat(4000);
+    assert.equal(redactDataUris(`{"first_image_url":"data:image/png;base64,${payload}"}`), '{"first_image_url":"data:image/png;base64,<2.9 KB>"}');
+  });
+
+  it('data URIs never reach a sidecar', () => {
+    assert.deepEqual(scrubForDisk({ images: ['data:image/jpeg;base64,AAAA', 'https://x/y.png'], n: 1 }), { images: ['data:image/jpeg;base64,<omitted>', 'https://x/y.png'], n: 1 });
+  });
+});
