@@ -23,7 +23,7 @@ export type OmniVideoSettings = z.infer<typeof settingsSchema>;
 
 /** Reads `omniVideo.*`, replacing any invalid value by its default. `baseUrl` is application-scoped. */
 export function readSettings(scope?: vscode.ConfigurationScope): OmniVideoSettings {
-  const config = vscode.workspace.getConfiguration('omniVideo', scope);
+  const config = vscode.workspace.getConfiguration('omniVideo');
   const baseUrl = config.inspect<string>('baseUrl');
   return settingsSchema.parse({
     // Only the user's own (global) value counts: a workspace must never be able to send the key elsewhere.
@@ -32,7 +32,8 @@ export function readSettings(scope?: vscode.ConfigurationScope): OmniVideoSettin
     seconds: config.get('seconds'),
     aspectRatio: config.get('aspectRatio'),
     resolution: config.get('resolution') ?? undefined,
-    outputDirectory: config.get('outputDirectory'),
+    // The only resource-scoped setting: each workspace folder may save elsewhere.
+    outputDirectory: vscode.workspace.getConfiguration('omniVideo', scope).get('outputDirectory'),
     pollIntervalSeconds: config.get('pollIntervalSeconds'),
     openPreviewOnComplete: config.get('openPreviewOnComplete'),
   });

@@ -241,13 +241,14 @@ export class JobManager {
       target = await reserveOutputPath(job.outputDir, outputBaseName(job.createdAt, job.prompt, job.id));
       await this.options.client().downloadContent(job.id, target);
       const savedAt = this.now();
-      const saved = this.options.store.update(job.id, { phase: 'saved', file: target, completedAt: job.completedAt ?? savedAt, error: undefined });
-      if (saved) {
-        await writeSidecar(target, buildSidecar(saved, path.basename(target), savedAt)).catch((error: unknown) =>
-          this.logger.error(`Could not write the sidecar of ${target}: ${describeError(error)}`),
-        );
-        this.options.onJobFinished?.(saved);
-      }
+      const patch = { phase: 'saved', file: target, completedAt: job.completedAt ?? savedAt, error: undefined } as const;
+      // The sidecar is written before the job is reported saved, so whoever sees "saved" finds both files.
+      const current = this.options.store.get(job.id) ?? job;
+      await writeSidecar(target, buildSidecar({ ...current, ...patch }, path.basename(target), savedAt)).catch((error: unknown) =>
+        this.logger.error(`Could not write the sidecar of ${target}: ${describeError(error)}`),
+      );
+      const saved = this.options.store.update(job.id, patch);
+      if (saved) this.options.onJobFinished?.(saved);
     } catch (error) {
       if (target) await rm(target, { force: true }).catch(() => undefined);
       this.handleSaveError(job.id, error);

@@ -1,0 +1,295 @@
+// The probe bridge, runner side: a tiny loopback HTTP/JSON server through which the integration
+// suite (running inside the extension host) asks the runner's Playwright page what a user SEES in
+// the browser. Client: test/integration/probe.ts. URL passed to the extension host as OMNI_PROBE_URL.
+//
+//   GET  /health                     {ok}
+//   GET  /statusbar                  [{id, text, ariaLabel, tooltip?, visible}]  every .part.statusbar .statusbar-item
+//   GET  /videos                     [{frameUrl, src, readyState, currentTime, duration, paused, ended,
+//                                      videoWidth, videoHeight, error, muted}]   every <video> in every frame
+//   GET  /webview-text               [{frameUrl, text}]  body text of each webview content frame
+//   GET  /dom-text?selector=CSS      [text]  innerText of each main-page element matching CSS
+//   POST /screenshot {name}          {path}  <runDir>/screenshots/<name>.png (+ copy in <repo>/screenshots/tmp/)
+//   POST /keyboard {press}           {ok}    page.keyboard.press (e.g. "Escape", "Enter", "Control+Shift+P")
+//   POST /type {text}                {ok}    page.keyboard.type
+//   POST /click {selector}           {ok}    clicks the first match in the main page
+//   POST /hover {selector}           {text}  hovers the first match, returns the hover widget's text ('' if none)
+//   POST /result {passed, failed, pending}   the suite's counts (also printed as OMNI_TEST_RESULT)
+//
+// Errors answer {error} with status 400 (bad request), 404 (unknown route) or 500.
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import type { SuiteResult } from './common';
+
+export interface ProbeServerOptions {
+  /** The workbench page, once it exists. */
+  getPage(): Page | undefined;
+  runDir: string;
+  repoRoot: string;
+  onResult?(result: SuiteResult): void;
+}
+
+export interface ProbeServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const ACTION_TIMEOUT_MS = 15_000;
+
+export async function startProbeServer(options: ProbeServerOptions): Promise<ProbeServer> {
+  const server = http.createServer((req, res) => {
+    void handle(options, req)
+      .then((body) => send(res, 200, body))
+      .catch((err: unknown) => {
+        const status = err instanceof HttpError ? err.status : 500;
+        send(res, status, { error: err instanceof Error ? err.message : String(err) });
+      });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body ?? null);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+async function readJson(req: http.IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > 1_000_000) {
+      throw new HttpError(400, 'request body too large');
+    }
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (!text) {
+    return {};
+  }
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      return value as Record<string, unknown>;
+    }
+  } catch {
+    // fall through
+  }
+  throw new HttpError(400, 'body must be a JSON object');
+}
+
+function stringField(body: Record<string, unknown>, name: string): string {
+  const value = body[name];
+  if (typeof value !== 'string' || value === '') {
+    throw new HttpError(400, `"${name}" must be a non-empty string`);
+  }
+  return value;
+}
+
+async function handle(options: ProbeServerOptions, req: http.IncomingMessage): Promise<unknown> {
+  const url = new URL(req.url ?? '/', 'http://probe');
+  const route = `${req.method ?? 'GET'} ${url.pathname.replace(/\/+$/, '') || '/'}`;
+
+  if (route === 'GET /health') {
+    return { ok: true, page: options.getPage() !== undefined };
+  }
+  if (route === 'POST /result') {
+    const body = await readJson(req);
+    const result: SuiteResult = { passed: Number(body.passed), failed: Number(body.failed), pending: Number(body.pending ?? 0) };
+    if (!Number.isFinite(result.passed) || !Number.isFinite(result.failed)) {
+      throw new HttpError(400, 'passed and failed must be numbers');
+    }
+    options.onResult?.(result);
+    return { ok: true };
+  }
+
+  const page = options.getPage();
+  if (!page || page.isClosed()) {
+    throw new HttpError(503, 'the workbench page is not open');
+  }
+
+  switch (route) {
+    case 'GET /statusbar':
+      return statusBar(page);
+    case 'GET /videos':
+      return videos(page);
+    case 'GET /webview-text':
+      return webviewText(page);
+    case 'GET /dom-text': {
+      const selector = url.searchParams.get('selector');
+      if (!selector) {
+        throw new HttpError(400, 'query parameter "selector" is required');
+      }
+      return page.$$eval(selector, (els) => els.map((el) => String(el.innerText ?? el.textContent ?? '').trim()));
+    }
+    case 'POST /screenshot': {
+      const body = await readJson(req);
+      return screenshot(page, options, stringField(body, 'name'));
+    }
+    case 'POST /keyboard': {
+      const body = await readJson(req);
+      await page.keyboard.press(stringField(body, 'press'));
+      return { ok: true };
+    }
+    case 'POST /type': {
+      const body = await readJson(req);
+      const text = body.text;
+      if (typeof text !== 'string') {
+        throw new HttpError(400, '"text" must be a string');
+      }
+      await page.keyboard.type(text);
+      return { ok: true };
+    }
+    case 'POST /click': {
+      const body = await readJson(req);
+      await page.locator(stringField(body, 'selector')).first().click({ timeout: ACTION_TIMEOUT_MS });
+      return { ok: true };
+    }
+    case 'POST /hover': {
+      const body = await readJson(req);
+      return { text: await hoverText(page, stringField(body, 'selector')) };
+    }
+    default:
+      throw new HttpError(404, `no such probe endpoint: ${route}`);
+  }
+}
+
+export interface StatusBarItem {
+  id: string;
+  text: string;
+  ariaLabel: string;
+  tooltip?: string;
+  visible: boolean;
+}
+
+function statusBar(page: Page): Promise<StatusBarItem[]> {
+  return page.$$eval('.part.statusbar .statusbar-item', (els) =>
+    els.map((el) => {
+      const labelled = el.getAttribute('aria-label') ? el : el.querySelector('[aria-label]');
+      const titled = el.getAttribute('title') ? el : el.querySelector('[title]');
+      const item: { id: string; text: string; ariaLabel: string; tooltip?: string; visible: boolean } = {
+        id: el.id,
+        text: String(el.innerText ?? '').replace(/\s+/g, ' ').trim(),
+        ariaLabel: labelled?.getAttribute('aria-label') ?? '',
+        visible: el.getClientRects().length > 0,
+      };
+      const title = titled?.getAttribute('title');
+      if (title) {
+        item.tooltip = title;
+      }
+      return item;
+    }),
+  );
+}
+
+export interface VideoState {
+  frameUrl: string;
+  src: string;
+  readyState: number;
+  currentTime: number;
+  duration: number | null;
+  paused: boolean;
+  ended: boolean;
+  videoWidth: number;
+  videoHeight: number;
+  error: number | null;
+  muted: boolean;
+}
+
+async function videos(page: Page): Promise<VideoState[]> {
+  const all: VideoState[] = [];
+  for (const frame of page.frames()) {
+    let found: Omit<VideoState, 'frameUrl'>[] = [];
+    try {
+      found = await frame.$$eval('video', (els) =>
+        els.map((v) => ({
+          src: String(v.currentSrc || v.src || ''),
+          readyState: Number(v.readyState),
+          currentTime: Number(v.currentTime),
+          duration: Number.isFinite(v.duration) ? Number(v.duration) : null,
+          paused: Boolean(v.paused),
+          ended: Boolean(v.ended),
+          videoWidth: Number(v.videoWidth),
+          videoHeight: Number(v.videoHeight),
+          error: v.error ? Number(v.error.code) : null,
+          muted: Boolean(v.muted),
+        })),
+      );
+    } catch {
+      continue; // the frame went away meanwhile
+    }
+    all.push(...found.map((v) => ({ frameUrl: frame.url(), ...v })));
+  }
+  return all;
+}
+
+/**
+ * VS Code hosts a webview in an iframe loading `.../webview/browser/pre/index.html`, which nests the
+ * frame holding the extension's HTML (`fake.html`). The content frame is the one we want.
+ */
+function isWebviewContentFrame(frame: Frame): boolean {
+  const parent = frame.parentFrame();
+  return (
+    /\/webview\/browser\/pre\/fake\.html/.test(frame.url()) ||
+    (parent !== null && /\/webview\/browser\/pre\/index\.html/.test(parent.url()))
+  );
+}
+
+async function webviewText(page: Page): Promise<{ frameUrl: string; text: string }[]> {
+  const result: { frameUrl: string; text: string }[] = [];
+  for (const frame of page.frames().filter(isWebviewContentFrame)) {
+    try {
+      const text = await frame.$eval('body', (body) => String(body.innerText ?? '').trim());
+      result.push({ frameUrl: frame.url(), text });
+    } catch {
+      // no body yet, or the frame went away
+    }
+  }
+  return result;
+}
+
+async function screenshot(page: Page, options: ProbeServerOptions, name: string): Promise<{ path: string; copy: string }> {
+  const safe = name.replace(/\.png$/i, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+/, '') || 'screenshot';
+  const file = path.join(options.runDir, 'screenshots', `${safe}.png`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await page.screenshot({ path: file });
+  const copy = path.join(options.repoRoot, 'screenshots', 'tmp', `${safe}.png`);
+  fs.mkdirSync(path.dirname(copy), { recursive: true });
+  fs.copyFileSync(file, copy);
+  return { path: file, copy };
+}
+
+async function hoverText(page: Page, selector: string): Promise<string> {
+  await page.locator(selector).first().hover({ timeout: ACTION_TIMEOUT_MS });
+  const hover = page.locator('.workbench-hover, .monaco-hover:not(.hidden)').first();
+  try {
+    await hover.waitFor({ state: 'visible', timeout: 5_000 });
+  } catch {
+    return '';
+  }
+  return (await hover.innerText()).trim();
+}

@@ -1,0 +1,392 @@
+// Runs the integration suite (out/test/suite, from test/integration/) inside a real VS Code 1.100.3:
+// code-server (installed by .ci/install-code-server.sh) serves the workbench, Debian's Chromium
+// driven by playwright-core opens it with the extension under development and the tests module in
+// the URL payload, and the suite runs in code-server's Node extension host. See
+// shared/docs/vscode-host.md.
+//
+//   npm run test:integration                  # build, then this
+//   OMNI_TEST_GREP='status bar' npm run test:integration
+//   OMNI_KEEP_OPEN=1 npm run test:integration # leave code-server up afterwards, print its URL
+//   OMNI_TEST_TIMEOUT_MS=300000 ...           # overall timeout (default 15 min)
+//
+// Everything a run writes goes under .vscode-test/runs/<timestamp>/: user-data/, extensions/,
+// workspace/, screenshots/, browser-profile/, code-server.log, simulator.log, result.json,
+// failure.png. The last line printed is `integration: N passed, M failed`.
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import * as util from 'node:util';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startSimulator, type Simulator } from '../simulator/server';
+import {
+  checkAllTestsListed,
+  checkBuilt,
+  createRunDir,
+  envNumber,
+  parseResultLine,
+  readResultFile,
+  repoRoot,
+  suiteDir,
+  summarize,
+  writeUserSettings,
+  type RunDirs,
+  type SuiteResult,
+} from './common';
+import { startProbeServer, type ProbeServer } from './probe';
+
+const CODE_SERVER_VERSION = '4.100.3';
+const codeServerBin = path.join(repoRoot, '.vscode-test', `code-server-${CODE_SERVER_VERSION}`, 'node_modules', '.bin', 'code-server');
+const CHROMIUM = process.env.OMNI_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+/** Errors of the closed network (see vscode-host.md): the marketplace, telemetry, vsda. */
+const HARMLESS = /open-vsx\.org|vsda|ENOTFOUND .*(telemetry|visualstudio|microsoft|github)/i;
+
+/** OMNI_KEEP_OPEN=1 leaves code-server up after the suite (never under CI, which would hang). */
+const keepOpen = process.env.OMNI_KEEP_OPEN === '1' && !process.env.CI;
+
+const startedAt = Date.now();
+const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)}s`;
+const log = (message: string) => console.log(`[runner +${seconds(startedAt)}] ${message}`);
+
+interface Resources {
+  simulator?: Simulator;
+  probe?: ProbeServer;
+  codeServer?: ChildProcess;
+  context?: BrowserContext;
+}
+const resources: Resources = {};
+
+async function main(): Promise<number> {
+  const timeoutMs = envNumber('OMNI_TEST_TIMEOUT_MS', 15 * 60_000);
+  checkAllTestsListed();
+  checkBuilt();
+  if (!fs.existsSync(codeServerBin)) {
+    throw new Error(`code-server is not installed at ${path.relative(repoRoot, codeServerBin)}: run \`bash .ci/install-code-server.sh\``);
+  }
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (or set OMNI_CHROMIUM)`);
+  }
+
+  const dirs = createRunDir();
+  log(`run directory ${path.relative(repoRoot, dirs.runDir)}`);
+
+  const simLog = fs.createWriteStream(path.join(dirs.runDir, 'simulator.log'));
+  const simulator = await startSimulator({ host: '127.0.0.1', queuedMs: 600, processingMs: 2500, log: (line) => simLog.write(line + '\n') });
+  resources.simulator = simulator;
+  log(`simulator at ${simulator.apiBaseUrl}`);
+  writeUserSettings(dirs.userDataDir, simulator.apiBaseUrl);
+
+  const workbench: { page?: Page } = {};
+  let probeResult: SuiteResult | undefined;
+  const probe = await startProbeServer({
+    getPage: () => workbench.page,
+    runDir: dirs.runDir,
+    repoRoot,
+    onResult: (result) => (probeResult = result),
+  });
+  resources.probe = probe;
+  log(`probe at ${probe.url}`);
+
+  const port = await freePort();
+  const codeServerStart = Date.now();
+  const codeServer = startCodeServer(dirs, port, {
+    OMNI_SIM_API_URL: simulator.apiBaseUrl,
+    OMNI_SIM_CONTROL_URL: simulator.controlUrl,
+    OMNI_SIM_TOKEN: simulator.token,
+    OMNI_PROBE_URL: probe.url,
+    OMNI_TEST_WORKSPACE: dirs.workspaceDir,
+    OMNI_TEST_RUN_DIR: dirs.runDir,
+    OMNI_TEST_RESULT_FILE: dirs.resultFile,
+  });
+  resources.codeServer = codeServer;
+  const origin = `http://127.0.0.1:${port}`;
+  await waitForCodeServer(origin, codeServer, 60_000);
+  log(`code-server ${CODE_SERVER_VERSION} listening at ${origin} after ${seconds(codeServerStart)}`);
+
+  // The suite's outcome: codeAutomationExit(code) once its run() settles; the counts come as a
+  // marker line on the extension host's console, through the probe, and in result.json.
+  let markerResult: SuiteResult | undefined;
+  let settle: (outcome: { code?: number; reason?: string }) => void = () => undefined;
+  const outcome = new Promise<{ code?: number; reason?: string }>((resolve) => (settle = resolve));
+  const timer = setTimeout(() => settle({ reason: `timed out after ${timeoutMs / 1000}s (OMNI_TEST_TIMEOUT_MS)` }), timeoutMs);
+  codeServer.once('exit', (code, signal) => settle({ reason: `code-server exited early (${signal ?? code})` }));
+
+  const context = await chromium.launchPersistentContext(path.join(dirs.runDir, 'browser-profile'), {
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    viewport: { width: 1600, height: 1000 },
+  });
+  resources.context = context;
+  const page = context.pages()[0] ?? (await context.newPage());
+  workbench.page = page;
+  page.on('crash', () => settle({ reason: 'the workbench page crashed' }));
+  page.on('pageerror', (err) => fs.appendFileSync(path.join(dirs.runDir, 'page-errors.log'), `${err.stack ?? err.message}\n`));
+
+  // The workbench's console (the extension host's console.log among it: mocha's report) arrives
+  // here as (level, console arguments). All of it goes to workbench-console.log; stdout gets all but
+  // the closed network's known noise.
+  const consoleLog = path.join(dirs.runDir, 'workbench-console.log');
+  await page.exposeFunction('codeAutomationLog', (type: unknown, args: unknown) => {
+    const text = formatLog(args);
+    fs.appendFileSync(consoleLog, `[${String(type)}] ${text}\n`);
+    const result = parseResultLine(text);
+    if (result) {
+      markerResult = result;
+    }
+    if (!HARMLESS.test(text)) {
+      (type === 'error' ? process.stderr : process.stdout).write(text.endsWith('\n') ? text : text + '\n');
+    }
+  });
+  await page.exposeFunction('codeAutomationExit', (code: unknown, logs: unknown) => {
+    saveBrowserLogs(dirs, logs);
+    settle({ code: typeof code === 'number' ? code : Number(code) || 0 });
+  });
+
+  const workbenchUrl = `${origin}/?folder=${encodeURIComponent(dirs.workspaceDir)}`;
+  const remote = (p: string) => `vscode-remote://127.0.0.1:${port}${p}`;
+  const payload = [
+    ['extensionDevelopmentPath', remote(repoRoot)],
+    ['extensionTestsPath', remote(suiteDir)],
+    ['skipWelcome', 'true'],
+  ];
+  const suiteStart = Date.now();
+  log('opening the workbench; the suite runs in its extension host');
+  await page.goto(`${workbenchUrl}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+
+  const { code, reason } = await outcome;
+  clearTimeout(timer);
+  const result = readResultFile(dirs.resultFile) ?? probeResult ?? markerResult ?? resultFromExtHostLog(dirs);
+  const summary = summarize(result, code ?? 1);
+  log(`suite ${reason ? 'did not finish' : `exited with code ${code}`} after ${seconds(suiteStart)}`);
+
+  if (reason || summary.exitCode !== 0) {
+    if (reason) {
+      console.error(`integration: ${reason}`);
+    }
+    await failureReport(dirs, page);
+  }
+
+  if (keepOpen) {
+    await resources.context?.close().catch(() => undefined);
+    resources.context = undefined;
+    // The same window with the extension under development, without running the tests again.
+    const devUrl = `${workbenchUrl}&payload=${encodeURIComponent(JSON.stringify([payload[0], payload[2]]))}`;
+    console.log(`\nOMNI_KEEP_OPEN=1: code-server stays up (and the simulator at ${simulator.apiBaseUrl}); open`);
+    console.log(`  ${devUrl}`);
+    console.log(`  (run directory ${dirs.runDir}); press Ctrl+C to stop`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+  }
+
+  await cleanup();
+  console.log(summary.line);
+  return summary.exitCode;
+}
+
+function startCodeServer(dirs: RunDirs, port: number, extraEnv: Record<string, string>): ChildProcess {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv };
+  // Variables of a VS Code this runner may have been started from would confuse the server.
+  for (const key of Object.keys(env)) {
+    if (key.startsWith('VSCODE_') || key === 'ELECTRON_RUN_AS_NODE') {
+      delete env[key];
+    }
+  }
+  // code-server writes a config file (with a generated password) unless given one: keep it here.
+  const configFile = path.join(dirs.runDir, 'code-server.yaml');
+  fs.writeFileSync(configFile, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
+  const args = [
+    '--config', configFile,
+    '--auth', 'none',
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--user-data-dir', dirs.userDataDir,
+    '--extensions-dir', dirs.extensionsDir,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    dirs.workspaceDir,
+  ];
+  const out = fs.openSync(path.join(dirs.runDir, 'code-server.log'), 'a');
+  const child = spawn(codeServerBin, args, { env, cwd: dirs.runDir, detached: true, stdio: ['ignore', out, out] });
+  fs.closeSync(out);
+  return child;
+}
+
+async function waitForCodeServer(origin: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`code-server exited (${child.signalCode ?? child.exitCode}) before listening: see code-server.log in the run directory`);
+    }
+    try {
+      const res = await fetch(`${origin}/healthz`);
+      if (res.ok) {
+        return;
+      }
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  throw new Error(`code-server did not listen at ${origin} within ${timeoutMs / 1000}s`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** codeAutomationLog gets console.log's arguments, format string first (mocha's reporter uses %s, %d). */
+function formatLog(args: unknown): string {
+  return Array.isArray(args) ? util.format(...(args as unknown[])) : util.format(args);
+}
+
+/** codeAutomationExit's second argument: the workbench's own logs (they live in the browser). */
+function saveBrowserLogs(dirs: RunDirs, logs: unknown): void {
+  if (!Array.isArray(logs)) {
+    return;
+  }
+  const root = path.join(dirs.runDir, 'browser-logs');
+  for (const entry of logs as { relativePath?: unknown; contents?: unknown }[]) {
+    if (typeof entry?.relativePath !== 'string' || typeof entry.contents !== 'string') {
+      continue;
+    }
+    const file = path.resolve(root, entry.relativePath);
+    if (!file.startsWith(root + path.sep)) {
+      continue;
+    }
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, entry.contents);
+  }
+}
+
+function extHostLogs(dirs: RunDirs): string[] {
+  const logsDir = path.join(dirs.userDataDir, 'logs');
+  if (!fs.existsSync(logsDir)) {
+    return [];
+  }
+  return fs
+    .readdirSync(logsDir)
+    .sort()
+    .map((session) => path.join(logsDir, session, 'exthost1', 'remoteexthost.log'))
+    .filter((file) => fs.existsSync(file));
+}
+
+function resultFromExtHostLog(dirs: RunDirs): SuiteResult | undefined {
+  let result: SuiteResult | undefined;
+  for (const file of extHostLogs(dirs)) {
+    for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+      result = parseResultLine(line) ?? result;
+    }
+  }
+  return result;
+}
+
+async function failureReport(dirs: RunDirs, page: Page | undefined): Promise<void> {
+  if (page && !page.isClosed()) {
+    const file = path.join(dirs.runDir, 'failure.png');
+    try {
+      await page.screenshot({ path: file, timeout: 15_000 });
+      console.error(`integration: screenshot of the workbench: ${file}`);
+    } catch (err) {
+      console.error(`integration: could not take a failure screenshot: ${String(err)}`);
+    }
+  }
+  const logs = extHostLogs(dirs);
+  if (logs.length === 0) {
+    console.error(`integration: no extension host log under ${path.join(dirs.userDataDir, 'logs')}`);
+  }
+  for (const file of logs) {
+    const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
+    console.error(`integration: last ${Math.min(80, lines.length)} lines of ${file}:`);
+    console.error(lines.slice(-80).join('\n'));
+  }
+  console.error(`integration: code-server's output: ${path.join(dirs.runDir, 'code-server.log')}`);
+}
+
+async function cleanup(): Promise<void> {
+  const { context, codeServer, probe, simulator } = resources;
+  resources.context = resources.codeServer = resources.probe = resources.simulator = undefined;
+  await context?.close().catch(() => undefined);
+  if (codeServer) {
+    await stopProcessGroup(codeServer);
+  }
+  await probe?.close().catch(() => undefined);
+  await simulator?.close().catch(() => undefined);
+}
+
+/** code-server runs in its own process group (detached): end it and its extension host together. */
+async function stopProcessGroup(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined) {
+    return;
+  }
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      resolve();
+    } else {
+      child.once('exit', () => resolve());
+    }
+  });
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // already gone
+    }
+  };
+  signalGroup('SIGTERM');
+  await Promise.race([exited, sleep(5_000)]);
+  // The group may outlive its leader (the extension host, a terminal): make sure all of it is gone.
+  signalGroup('SIGKILL');
+  await Promise.race([exited, sleep(2_000)]);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (keepOpen && resources.context === undefined && resources.codeServer) {
+      return; // main() is waiting for this signal to clean up
+    }
+    if (interrupted) {
+      process.exit(130);
+    }
+    interrupted = true;
+    console.error(`integration: ${signal}, stopping`);
+    void cleanup().finally(() => {
+      console.log('integration: 0 passed, 1 failed');
+      process.exit(130);
+    });
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  async (err: unknown) => {
+    console.error(`integration: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    await cleanup().catch(() => undefined);
+    console.log('integration: 0 passed, 1 failed');
+    process.exit(1);
+  },
+);

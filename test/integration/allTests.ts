@@ -1,0 +1,5 @@
+// Every integration test file, imported for its side effects (describe/it registrations). The
+// suite is bundled into one file, so a new *.test.ts must be added here; the runners refuse to
+// start when one is missing (test/host/common.ts checkAllTestsListed).
+import './host.test';
+import './textToVideo.test';

@@ -1,0 +1,99 @@
+// The probe bridge, suite side: asks the runner (test/host/probe.ts), which holds the Playwright page
+// of the workbench, what a user sees in the browser. Only the code-server runner provides it
+// (OMNI_PROBE_URL); under the desktop runner `probe.available` is false and browser-side checks skip:
+//
+//   it('shows the job in the status bar', async function () {
+//     skipWithoutProbe(this);
+//     const items = await probe.statusBar();
+//   });
+import type { StatusBarItem, VideoState } from '../host/probe';
+
+export type { StatusBarItem, VideoState };
+
+export interface WebviewText {
+  frameUrl: string;
+  text: string;
+}
+
+const baseUrl = process.env.OMNI_PROBE_URL?.replace(/\/+$/, '');
+
+async function call<T>(method: 'GET' | 'POST', route: string, body?: unknown): Promise<T> {
+  if (!baseUrl) {
+    throw new Error('the browser probe is not available (OMNI_PROBE_URL is unset: not the code-server runner)');
+  }
+  const res = await fetch(baseUrl + route, {
+    method,
+    headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new Error(`probe ${method} ${route}: HTTP ${res.status}, not JSON: ${text.slice(0, 200)}`);
+  }
+  if (!res.ok) {
+    const message = (value as { error?: string } | null)?.error ?? text;
+    throw new Error(`probe ${method} ${route}: HTTP ${res.status}: ${message}`);
+  }
+  return value as T;
+}
+
+export const probe = {
+  /** True when the suite runs under the code-server runner, which answers these calls. */
+  available: baseUrl !== undefined && baseUrl !== '',
+  url: baseUrl,
+
+  /** Every status bar item (`.part.statusbar .statusbar-item`), left to right. */
+  statusBar: () => call<StatusBarItem[]>('GET', '/statusbar'),
+  /** Every `<video>` element in every frame (webviews included). */
+  videos: () => call<VideoState[]>('GET', '/videos'),
+  /** The body text of every webview's content frame. */
+  webviewText: () => call<WebviewText[]>('GET', '/webview-text'),
+  /** innerText of each element of the workbench page matching a CSS selector, e.g. `.monaco-list-row`. */
+  domText: (selector: string) => call<string[]>('GET', `/dom-text?selector=${encodeURIComponent(selector)}`),
+  /** Saves `<runDir>/screenshots/<name>.png` (and a copy under `screenshots/tmp/`); resolves to its path. */
+  screenshot: (name: string) => call<{ path: string; copy: string }>('POST', '/screenshot', { name }).then((r) => r.path),
+  /** Presses a key like a user (Playwright key names: "Escape", "Enter", "ArrowDown", "Control+Shift+P"). */
+  press: (key: string) => call<{ ok: true }>('POST', '/keyboard', { press: key }).then(() => undefined),
+  /** Types text into whatever has focus (a quick pick, an input box). */
+  type: (text: string) => call<{ ok: true }>('POST', '/type', { text }).then(() => undefined),
+  /** Clicks the first element of the workbench page matching a CSS selector. */
+  click: (selector: string) => call<{ ok: true }>('POST', '/click', { selector }).then(() => undefined),
+  /** Hovers the first match and returns the text of the hover that appears ('' if none). */
+  hover: (selector: string) => call<{ text: string }>('POST', '/hover', { selector }).then((r) => r.text),
+  /** Reports the suite's counts to the runner (index.ts does this). */
+  reportResult: (result: { passed: number; failed: number; pending: number }) =>
+    call<{ ok: true }>('POST', '/result', result).then(() => undefined),
+
+  /** Polls `read` until `accept` holds for its value; resolves to that value or rejects with the last one. */
+  async waitFor<T>(read: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 20_000, intervalMs = 250): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    let last: T | undefined;
+    let lastError: unknown;
+    for (;;) {
+      try {
+        last = await read();
+        if (accept(last)) {
+          return last;
+        }
+      } catch (err) {
+        lastError = err;
+      }
+      if (Date.now() >= deadline) {
+        const seen = lastError && last === undefined ? String(lastError) : JSON.stringify(last)?.slice(0, 2000);
+        throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${seen}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  },
+};
+
+/** Skips the current test, with the reason in the output, when the browser probe is not available. */
+export function skipWithoutProbe(ctx: Mocha.Context): void {
+  if (!probe.available) {
+    console.log(`      (skipped "${ctx.test?.title ?? ''}": browser-side check, needs the code-server runner's probe)`);
+    ctx.skip();
+  }
+}
