@@ -300,7 +300,10 @@ function checkSniffed(result: SniffResult, bytes: number, role: MediaRole, subje
         );
       }
       if (result.text) throw refuse(`${subject} is not ${wantedKindName(role)}: it contains text, whatever its name says. Choose ${wantedFile(role)}.`);
-      throw refuse(`${subject} is not ${wantedKindName(role)} the provider takes: its contents are not ${wantedKindList(role, true)}, whatever its name says.`);
+      throw refuse(
+        `${subject} is not ${role === 'video' ? 'an' : 'a'} ${wantedKindList(role, true)} ${wantedKindName(role, false)}, whatever its name says: its contents were not recognised. ` +
+          'Choose another file, or save it again in one of these formats.',
+      );
   }
 
   if (role === 'video' && media.kind !== 'video') {
