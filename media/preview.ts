@@ -57,7 +57,7 @@ function render(info: PreviewInfo): void {
     if (value) meta.append(el('dt', { text: label }), el('dd', { text: value }));
   };
   row(info.labels.id, info.id);
-  row(info.labels.duration, info.seconds ? `${info.seconds} ${info.labels.secondsUnit}` : undefined);
+  row(info.labels.duration, info.seconds);
   row(info.labels.size, info.size);
   row(info.labels.created, info.createdAt);
 

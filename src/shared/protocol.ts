@@ -10,6 +10,7 @@ export interface PreviewInfo {
   prompt?: string;
   id?: string;
   mode?: string;
+  /** Ready to show, e.g. `5 s (8 s requested)`. */
   seconds?: string;
   size?: string;
   createdAt?: string;
@@ -29,7 +30,6 @@ export interface PreviewLabels {
   copyPrompt: string;
   noMetadata: string;
   playbackError: string;
-  secondsUnit: string;
   unmute: string;
 }
 

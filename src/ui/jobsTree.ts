@@ -23,7 +23,8 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobRecord>, vsc
   }
 
   getTreeItem(job: JobRecord): vscode.TreeItem {
-    const item = new vscode.TreeItem(shortPrompt(job.prompt), vscode.TreeItemCollapsibleState.None);
+    // Short enough that the state beside it stays visible in a narrow side bar.
+    const item = new vscode.TreeItem(shortPrompt(job.prompt, 34), vscode.TreeItemCollapsibleState.None);
     item.id = job.id;
     item.description = describeJobState(job);
     item.iconPath = iconFor(job);

@@ -138,7 +138,9 @@ class PreviewSession {
     }
     const src = this.panel.webview.asWebviewUri(this.file).with({ query: `version=${version}` });
     const serverJob = sidecar?.job ?? job?.serverJob ?? {};
-    const seconds = job?.seconds ?? stringField(serverJob, 'seconds');
+    const returned = job?.seconds ?? stringField(serverJob, 'seconds');
+    const requested = stringField(sidecar?.request ?? job?.request ?? {}, 'seconds');
+    const seconds = durationText(returned, requested);
     const size = job?.size ?? stringField(serverJob, 'size');
     const createdAt = job?.createdAt ?? (sidecar ? Date.parse(sidecar.createdAt) : undefined);
     this.prompt = job?.prompt ?? sidecar?.prompt;
@@ -192,6 +194,13 @@ class PreviewSession {
   }
 }
 
+/** The provider may return another length than asked (8 → 5): say both when they differ. */
+function durationText(returned: string | undefined, requested: string | undefined): string | undefined {
+  if (!returned) return undefined;
+  const text = `${returned} ${vscode.l10n.t('s')}`;
+  return requested && requested !== returned ? `${text} (${vscode.l10n.t('{0} s requested', requested)})` : text;
+}
+
 function stringField(object: Record<string, unknown>, key: string): string | undefined {
   const value = object[key];
   return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
@@ -212,7 +221,6 @@ function labels(): PreviewLabels {
     copyPrompt: vscode.l10n.t('Copy Prompt'),
     noMetadata: vscode.l10n.t('This video has no Omni Video sidecar, so its prompt and parameters are unknown.'),
     playbackError: vscode.l10n.t('This video cannot be played here.'),
-    secondsUnit: vscode.l10n.t('s'),
     unmute: vscode.l10n.t('Playing muted: browsers only start playback with sound after a click. Use the volume control to unmute.'),
   };
 }
