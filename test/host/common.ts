@@ -62,10 +62,10 @@ function pruneRuns(runsDir: string, keep: number): void {
 }
 
 /** User settings for the test window: the extension talks to the simulator, the workbench stays quiet. */
-export function writeUserSettings(userDataDir: string, apiBaseUrl: string): string {
+export function writeUserSettings(userDataDir: string, apiBaseUrl: string, pollIntervalSeconds = 1): string {
   const settings = {
     'omniVideo.baseUrl': apiBaseUrl,
-    'omniVideo.pollIntervalSeconds': 1,
+    'omniVideo.pollIntervalSeconds': pollIntervalSeconds,
     'workbench.startupEditor': 'none',
     'workbench.tips.enabled': false,
     'extensions.autoCheckUpdates': false,
