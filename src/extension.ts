@@ -28,7 +28,7 @@ export function activate(context: vscode.ExtensionContext): OmniVideoApi {
     onAuthRequired: (error) => showError(error),
     onJobFinished: (job) => announceFinishedJob(job, previews),
   });
-  const service = new GenerationService(manager, keys);
+  const service = new GenerationService(manager, keys, log);
   const jobsTree = new JobsTreeProvider(store);
   context.subscriptions.push(
     log,

@@ -17,7 +17,7 @@ export function createPublicApi(manager: JobManager, service: GenerationService,
   disposables.push(emitter, { dispose: manager.store.onDidChange((job) => emitter.fire(toSnapshot(job))).dispose });
   return {
     async generate(options) {
-      return toSnapshot(await service.generateText(parseGenerateOptions(options), false));
+      return toSnapshot(await service.generate(parseGenerateOptions(options), false));
     },
     getJob(id) {
       const job = manager.store.get(id);

@@ -33,7 +33,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): OmniVideoSettin
     aspectRatio: config.get('aspectRatio'),
     resolution: config.get('resolution') ?? undefined,
     // The only resource-scoped setting: each workspace folder may save elsewhere.
-    outputDirectory: vscode.workspace.getConfiguration('omniVideo', scope).get('outputDirectory'),
+    outputDirectory: vscode.workspace.getConfiguration('omniVideo', scope ?? null).get('outputDirectory'),
     pollIntervalSeconds: config.get('pollIntervalSeconds'),
     openPreviewOnComplete: config.get('openPreviewOnComplete'),
   });

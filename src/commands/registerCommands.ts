@@ -4,7 +4,8 @@ import type { JobManager } from '../core/jobManager';
 import type { GenerationService } from '../generationService';
 import type { PreviewPanels } from '../ui/previewPanel';
 import { clearApiKey, setApiKey } from './apiKeyCommands';
-import { GenerateCommand } from './generateCommand';
+import { GenerationFlow } from './generationFlow';
+import { editVideo, imageToVideo, interpolate, referencesToVideo } from './mediaCommands';
 import { copyJobPrompt, openPreview, revealJobFile, showJobs, stopTrackingJob } from './jobCommands';
 
 export interface CommandDependencies {
@@ -17,10 +18,14 @@ export interface CommandDependencies {
 
 /** Every command the extension contributes, registered in one place. */
 export function registerCommands({ context, manager, keys, service, previews }: CommandDependencies): vscode.Disposable[] {
-  const generate = new GenerateCommand(service, context.workspaceState, context.globalState);
+  const flow = new GenerationFlow(service, context.workspaceState, context.globalState);
   const store = manager.store;
   const commands: Record<string, (...args: unknown[]) => unknown> = {
-    'omniVideo.generate': (args) => generate.run(args),
+    'omniVideo.generate': (args) => (args === undefined || args === null ? flow.runInteractive('text', {}) : flow.runScripted(args)),
+    'omniVideo.imageToVideo': (clicked, selected) => imageToVideo(flow, clicked, selected),
+    'omniVideo.interpolate': (clicked, selected) => interpolate(flow, clicked, selected),
+    'omniVideo.referencesToVideo': (clicked, selected) => referencesToVideo(flow, clicked, selected),
+    'omniVideo.editVideo': (clicked, selected) => editVideo(flow, clicked, selected),
     'omniVideo.setApiKey': (token) => setApiKey(keys, manager, token),
     'omniVideo.clearApiKey': () => clearApiKey(keys),
     'omniVideo.showJobs': () => showJobs(),
