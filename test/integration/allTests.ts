@@ -3,3 +3,4 @@
 // start when one is missing (test/host/common.ts checkAllTestsListed).
 import './host.test';
 import './textToVideo.test';
+import './mediaModes.test';
