@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { open, rename, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
@@ -27,6 +27,8 @@ export interface DownloadResult {
 }
 
 const MAX_REDIRECTS = 5;
+/** How many times one download resumes after a dropped connection before giving up for this round. */
+const MAX_RESUMES = 3;
 const MAX_ERROR_BODY = 64 * 1024;
 
 /**
@@ -68,56 +70,68 @@ export class OmniVideoClient {
 
   /**
    * `GET /videos/{id}/content`, following redirects (without the token on another origin), streamed to
-   * a temporary file beside `destination` and renamed into place only when complete and an MP4.
+   * a temporary file beside `destination` and renamed into place only when complete and an MP4. A
+   * dropped connection resumes with an HTTP Range request where the server allows it, or restarts.
    */
   async downloadContent(
     id: string,
     destination: string,
     options: { signal?: AbortSignal; onProgress?: (received: number, total?: number) => void } = {},
   ): Promise<DownloadResult> {
-    const response = await this.send('GET', this.url(`videos/${encodeURIComponent(id)}/content`), { signal: options.signal, accept: 'video/mp4,*/*' });
-    const expected = parseContentLength(response.headers['content-length']);
+    const url = this.url(`videos/${encodeURIComponent(id)}/content`);
     const temporary = path.join(path.dirname(destination), `.${path.basename(destination)}.${process.pid}-${Date.now()}.part`);
     let received = 0;
-    let lastReport = 0;
-    const counter = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        received += chunk.length;
-        const now = Date.now();
-        if (options.onProgress && now - lastReport > 200) {
-          lastReport = now;
-          options.onProgress(received, expected);
+    let total: number | undefined;
+    let contentType: string | undefined;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const response = await this.send('GET', url, { signal: options.signal, accept: 'video/mp4,*/*', range: received > 0 ? `bytes=${received}-` : undefined });
+        if (received > 0 && !resumesAt(response, received, total)) {
+          this.logger.info(`The server did not resume ${id} at byte ${received}; downloading it again from the start.`);
+          received = 0;
         }
-        callback(null, chunk);
-      },
-    });
-    try {
-      await pipeline(response.body, counter, createWriteStream(temporary, { highWaterMark: 1024 * 1024 }), { signal: options.signal });
-    } catch (error) {
-      await rm(temporary, { force: true });
-      if (options.signal?.aborted) throw new OmniVideoError('cancelled', 'The download was cancelled.');
-      if (isFilesystemError(error)) {
-        throw new OmniVideoError('filesystem', `Could not write ${destination}: ${(error as Error).message}`, { cause: error });
+        if (received === 0) {
+          total = parseContentLength(response.headers['content-length']);
+          contentType = headerValue(response.headers['content-type']);
+        }
+        try {
+          await pipeline(
+            response.body,
+            progressCounter(received, total, options.onProgress),
+            createWriteStream(temporary, { flags: received > 0 ? 'a' : 'w', highWaterMark: 1024 * 1024 }),
+            { signal: options.signal },
+          );
+          received = (await stat(temporary)).size;
+          break;
+        } catch (error) {
+          if (options.signal?.aborted) throw new OmniVideoError('cancelled', 'The download was cancelled.');
+          if (isFilesystemError(error)) {
+            throw new OmniVideoError('filesystem', `Could not write ${destination}: ${(error as Error).message}. Free some disk space or check the folder's permissions, then retry the download.`, { cause: error });
+          }
+          // What reached the disk is what counts, whatever passed through the stream.
+          received = await stat(temporary).then((s) => s.size, () => 0);
+          if (attempt >= MAX_RESUMES) {
+            throw new OmniVideoError('network', `The download of ${id} kept being interrupted (${received} bytes received). It will be retried.`, { cause: error });
+          }
+          this.logger.warn(`The download of ${id} was interrupted after ${received} bytes (${(error as Error).message}); resuming.`);
+        }
       }
-      throw new OmniVideoError('network', `The download of ${id} was interrupted after ${received} bytes. It will be retried.`, { cause: error });
-    }
-    try {
-      if (expected !== undefined && received !== expected) {
-        throw new OmniVideoError('download', `The download of ${id} was incomplete (${received} of ${expected} bytes). It will be retried.`);
+      if (total !== undefined && received !== total) {
+        throw new OmniVideoError('download', `The download of ${id} was incomplete (${received} of ${total} bytes). It will be retried.`);
       }
       if (!(await looksLikeMp4(temporary))) {
-        throw new OmniVideoError('download', `The server sent something that is not an MP4 video for ${id} (${response.headers['content-type'] ?? 'no content type'}).`);
+        throw new OmniVideoError('download', `The server sent something that is not an MP4 video for ${id} (${contentType ?? 'no content type'}).`);
       }
-      await rename(temporary, destination);
+      await rename(temporary, destination).catch((error: unknown) => {
+        throw new OmniVideoError('filesystem', `Could not save ${destination}: ${(error as Error).message}`, { cause: error });
+      });
     } catch (error) {
-      await rm(temporary, { force: true });
-      if (error instanceof OmniVideoError) throw error;
-      throw new OmniVideoError('filesystem', `Could not save ${destination}: ${(error as Error).message}`, { cause: error });
+      await rm(temporary, { force: true }).catch(() => undefined);
+      throw error;
     }
-    options.onProgress?.(received, expected);
+    options.onProgress?.(received, total);
     this.logger.info(`Saved ${id} to ${destination} (${received} bytes)`);
-    const contentType = response.headers['content-type'];
-    return { bytes: received, contentType: typeof contentType === 'string' ? contentType : undefined };
+    return { bytes: received, contentType };
   }
 
   private url(relative: string): URL {
@@ -132,7 +146,7 @@ export class OmniVideoClient {
   private async send(
     method: 'GET' | 'POST',
     url: URL,
-    options: { body?: string; signal?: AbortSignal; contentType?: string; accept?: string },
+    options: { body?: string; signal?: AbortSignal; contentType?: string; accept?: string; range?: string },
   ): Promise<Dispatcher.ResponseData> {
     const token = await this.options.getToken();
     if (!token) throw new OmniVideoError('auth', 'No API key is set. Run "Omni Video: Set API Key".');
@@ -146,6 +160,7 @@ export class OmniVideoClient {
         'user-agent': this.options.userAgent ?? 'omni-video-vscode',
       };
       if (sameOrigin) headers.authorization = `Bearer ${token}`;
+      if (options.range) headers.range = options.range;
       if (body !== undefined && options.contentType) headers['content-type'] = options.contentType;
       let response: Dispatcher.ResponseData;
       try {
@@ -273,6 +288,30 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** Whether a response to `Range: bytes=<offset>-` continues the same body at `offset`. */
+function resumesAt(response: Dispatcher.ResponseData, offset: number, total: number | undefined): boolean {
+  if (response.statusCode !== 206) return false;
+  const match = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(headerValue(response.headers['content-range']) ?? '');
+  if (!match || Number(match[1]) !== offset) return false;
+  return total === undefined || match[3] === '*' || Number(match[3]) === total;
+}
+
+function progressCounter(start: number, total: number | undefined, onProgress?: (received: number, total?: number) => void): Transform {
+  let received = start;
+  let lastReport = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      received += chunk.length;
+      const now = Date.now();
+      if (onProgress && now - lastReport > 200) {
+        lastReport = now;
+        onProgress(received, total);
+      }
+      callback(null, chunk);
+    },
+  });
+}
+
 function parseContentLength(value: string | string[] | undefined): number | undefined {
   const text = headerValue(value);
   if (!text) return undefined;
@@ -322,7 +361,7 @@ async function looksLikeMp4(file: string): Promise<boolean> {
 
 function isFilesystemError(error: unknown): boolean {
   const code = (error as { code?: string })?.code;
-  return code === 'ENOSPC' || code === 'EACCES' || code === 'EROFS' || code === 'EPERM' || code === 'ENOENT' || code === 'EISDIR' || code === 'EDQUOT';
+  return ['ENOSPC', 'EACCES', 'EROFS', 'EPERM', 'ENOENT', 'ENOTDIR', 'EISDIR', 'EDQUOT', 'EMFILE'].includes(code ?? '');
 }
 
 function summarizeIssues(error: z.ZodError): string {

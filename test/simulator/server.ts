@@ -37,6 +37,10 @@ export interface Faults {
   dropConnection: { count: number; routes: Route[]; afterBytes?: number };
   /** Storage: full Content-Length, only half of the bytes, then the socket is ended. */
   truncateDownload: { count: number };
+  /** Storage: answers 200 with the whole file even when a Range was asked for. */
+  ignoreRange: { count: number };
+  /** Storage: answers 200 with an HTML page instead of the video (a captive portal, a proxy error). */
+  notMp4: { count: number };
   /** `GET /v1/videos/{id}` answers 307 to the same path on the storage origin (which needs no auth). */
   redirectStatus: { count: number };
   /** New jobs fail (60 % into processing) with a content_policy_violation error. */
@@ -155,6 +159,8 @@ export function defaultFaults(): Faults {
     serverError: { count: 0, status: 500, routes: [...ALL_ROUTES] },
     dropConnection: { count: 0, routes: [...ALL_ROUTES] },
     truncateDownload: { count: 0 },
+    ignoreRange: { count: 0 },
+    notMp4: { count: 0 },
     redirectStatus: { count: 0 },
     failJobs: false,
     failMessage: undefined,
@@ -163,7 +169,7 @@ export function defaultFaults(): Faults {
   };
 }
 
-const NESTED_FAULTS = ['rateLimit', 'serverError', 'dropConnection', 'truncateDownload', 'redirectStatus', 'hang'] as const;
+const NESTED_FAULTS = ['rateLimit', 'serverError', 'dropConnection', 'truncateDownload', 'ignoreRange', 'notMp4', 'redirectStatus', 'hang'] as const;
 const SCALAR_FAULTS = ['failJobs', 'failMessage', 'latencyMs'] as const;
 
 /** Merges `patch` into `target` in place: nested objects are replaced whole, missing fields from defaults. */
@@ -1169,6 +1175,17 @@ class SimulatorImpl implements Simulator {
       this.faults.truncateDownload.count--;
       ctx.truncate = true;
       ctx.entry.fault = ctx.entry.fault ? `${ctx.entry.fault}+truncateDownload` : 'truncateDownload';
+    }
+    if (this.faults.notMp4.count > 0 && method === 'GET') {
+      this.faults.notMp4.count--;
+      ctx.entry.fault = ctx.entry.fault ? `${ctx.entry.fault}+notMp4` : 'notMp4';
+      this.send(ctx, 200, { 'content-type': 'text/html' }, '<!DOCTYPE html><html><body><h1>Network login required</h1></body></html>\n');
+      return;
+    }
+    if (this.faults.ignoreRange.count > 0 && ctx.req.headers.range) {
+      this.faults.ignoreRange.count--;
+      ctx.entry.fault = ctx.entry.fault ? `${ctx.entry.fault}+ignoreRange` : 'ignoreRange';
+      delete ctx.req.headers.range;
     }
     await this.serveFile(ctx, job.videoFile);
   }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { OmniVideoError } from '../../src/core/errors';
 import { OmniVideoClient, parseBaseUrl, parseRetryAfter } from '../../src/core/apiClient';
@@ -139,28 +139,81 @@ describe('API client against the simulator', () => {
     }
   });
 
-  it('a truncated download is refused and leaves no partial file behind', async () => {
+  async function downloadInto(id: string, check: (dir: string, destination: string) => Promise<void>): Promise<void> {
+    const { dir, cleanup } = await tempDir();
+    try {
+      await check(dir, path.join(dir, 'out.mp4'));
+    } finally {
+      await cleanup();
+    }
+  }
+
+  const rangeRequests = () => sim.requests.filter((r) => r.origin === 'storage' && typeof r.headers.range === 'string');
+
+  it('a short body (connection closed before Content-Length) resumes with a Range request and the file is byte-identical', async () => {
     const id = await completedJob(sim);
     sim.setFaults({ truncateDownload: { count: 1 } });
-    const { dir, cleanup } = await tempDir();
-    try {
-      await rejectsWith(clientFor(sim).downloadContent(id, path.join(dir, 'out.mp4')), 'network');
-      assert.deepEqual(await readdir(dir), []);
-    } finally {
-      await cleanup();
-    }
+    await downloadInto(id, async (dir, destination) => {
+      await clientFor(sim).downloadContent(id, destination);
+      assert.ok((await readFile(destination)).equals(await readFile(LANDSCAPE_FIXTURE)));
+      assert.equal(rangeRequests().length, 1, 'resumed with one Range request');
+      assert.match(String(rangeRequests()[0].headers.range), /^bytes=[1-9]\d*-$/);
+      assert.deepEqual(await readdir(dir), ['out.mp4'], 'no temporary file left behind');
+    });
   });
 
-  it('a connection dropped mid-download leaves no partial file behind', async () => {
+  it('a connection dropped mid-download resumes and the file is byte-identical', async () => {
     const id = await completedJob(sim);
     sim.setFaults({ dropConnection: { count: 1, routes: ['storage'], afterBytes: 20_000 } });
-    const { dir, cleanup } = await tempDir();
-    try {
-      await assert.rejects(clientFor(sim).downloadContent(id, path.join(dir, 'out.mp4')));
+    await downloadInto(id, async (dir, destination) => {
+      await clientFor(sim).downloadContent(id, destination);
+      assert.ok((await readFile(destination)).equals(await readFile(LANDSCAPE_FIXTURE)));
+      // Resumed from what had reached the disk (a Range request), or from zero if nothing had.
+      assert.equal(sim.requests.filter((r) => r.origin === 'storage').length, 2);
+      assert.deepEqual(await readdir(dir), ['out.mp4']);
+    });
+  });
+
+  it('a server that ignores Range makes the download restart from zero, still byte-identical', async () => {
+    const id = await completedJob(sim);
+    sim.setFaults({ truncateDownload: { count: 1 }, ignoreRange: { count: 1 } });
+    await downloadInto(id, async (_dir, destination) => {
+      await clientFor(sim).downloadContent(id, destination);
+      assert.ok((await readFile(destination)).equals(await readFile(LANDSCAPE_FIXTURE)));
+    });
+  });
+
+  it('a download that keeps breaking gives up with a retryable error and leaves nothing behind', async () => {
+    const id = await completedJob(sim);
+    sim.setFaults({ truncateDownload: { count: 10 } });
+    await downloadInto(id, async (dir, destination) => {
+      const error = await rejectsWith(clientFor(sim).downloadContent(id, destination), 'network', /interrupted/);
+      assert.ok(error.retryable);
       assert.deepEqual(await readdir(dir), []);
-    } finally {
-      await cleanup();
+    });
+  });
+
+  it('an HTML page instead of the video is never saved as a result', async () => {
+    const id = await completedJob(sim);
+    sim.setFaults({ notMp4: { count: 1 } });
+    await downloadInto(id, async (dir, destination) => {
+      await rejectsWith(clientFor(sim).downloadContent(id, destination), 'download', /not an MP4/);
+      assert.deepEqual(await readdir(dir), []);
+    });
+  });
+
+  it('a folder that cannot be written gives a clear filesystem error', async function () {
+    if (process.getuid?.() === 0) {
+      // root ignores permission bits: use a path whose parent is a file instead
+      const id = await completedJob(sim);
+      await downloadInto(id, async (dir) => {
+        const blocker = path.join(dir, 'not-a-folder');
+        await writeFile(blocker, 'x');
+        await rejectsWith(clientFor(sim).downloadContent(id, path.join(blocker, 'out.mp4')), 'filesystem', /Could not write/);
+      });
+      return;
     }
+    this.skip();
   });
 
   it('/content before completion is a notReady error', async () => {
