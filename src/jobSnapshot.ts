@@ -23,7 +23,7 @@ export function toSnapshot(job: JobRecord): JobSnapshot {
     mode: job.mode,
     prompt: job.prompt,
     // Lost jobs and results that could not be saved are over for the user: report them as failed.
-    status: job.phase === 'lost' || job.phase === 'downloadFailed' ? 'failed' : job.status,
+    status: job.phase === 'lost' || job.phase === 'downloadFailed' || job.phase === 'stalled' ? 'failed' : job.status,
     progress: job.progress,
     file: job.file ? vscode.Uri.file(job.file) : undefined,
     error: job.error,
@@ -45,6 +45,8 @@ export function describeJobState(job: JobRecord): string {
       return vscode.l10n.t('Lost');
     case 'downloadFailed':
       return vscode.l10n.t('Not saved');
+    case 'stalled':
+      return vscode.l10n.t('No answer');
     case 'tracking':
       if (job.status === 'queued') return vscode.l10n.t('Queued');
       if (job.status === 'completed') return vscode.l10n.t('Downloading');

@@ -22,6 +22,7 @@ export function announceFinishedJob(job: JobRecord, previews: PreviewPanels): vo
     }
     case 'failed':
     case 'lost':
+    case 'stalled':
     case 'downloadFailed': {
       const show = vscode.l10n.t('Show Jobs');
       void vscode.window

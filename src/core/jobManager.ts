@@ -33,8 +33,20 @@ export interface JobManagerOptions {
   /** Called when a job reaches its end on this machine (saved, failed, lost, or could not be saved). */
   onJobFinished?: (job: JobRecord) => void;
   maxDownloadAttempts?: number;
+  /** Consecutive failed status requests of one job (network, 429, 5xx) before it is marked stalled. */
+  maxPollFailures?: number;
+  /** Upper bound of the backoff between retries of one job. */
+  maxBackoffMs?: number;
+  /** Random factor in [0, 1); tests make it deterministic. */
+  random?: () => number;
   /** How many status requests a round sends at once. */
   concurrency?: number;
+}
+
+/** A job's retry state: consecutive failures and when it may be tried again. Kept in memory only. */
+interface RetryState {
+  failures: number;
+  notBefore: number;
 }
 
 const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'ENETUNREACH', 'EHOSTUNREACH']);
@@ -49,6 +61,7 @@ export class JobManager {
   private readonly now: () => number;
   private readonly creating = new Set<string>();
   private readonly saving = new Set<string>();
+  private readonly retries = new Map<string, RetryState>();
   private authBlocked = false;
 
   constructor(private readonly options: JobManagerOptions) {
@@ -57,8 +70,7 @@ export class JobManager {
     this.poller = new Poller(
       () => this.pollRound(),
       () => !this.authBlocked && options.store.active().length > 0,
-      options.pollIntervalMs,
-      this.now,
+      () => this.nextRoundDelay(),
     );
   }
 
@@ -156,8 +168,22 @@ export class JobManager {
     });
   }
 
+  /**
+   * Tracks a stalled job again, or retries saving a result that could not be saved: the same id, no
+   * new submission.
+   */
+  retry(id: string): boolean {
+    const job = this.options.store.get(id);
+    if (!job || (job.phase !== 'stalled' && job.phase !== 'downloadFailed' && job.phase !== 'lost')) return false;
+    this.retries.delete(id);
+    this.options.store.update(id, { phase: 'tracking', downloadAttempts: 0, error: undefined });
+    this.poller.pollSoon();
+    return true;
+  }
+
   /** Stops tracking a job (it is not cancelled at the server: the API has no cancel). */
   remove(id: string): boolean {
+    this.retries.delete(id);
     return this.options.store.remove(id);
   }
 
@@ -181,7 +207,8 @@ export class JobManager {
   }
 
   private async pollRound(): Promise<void> {
-    const queue = this.options.store.active();
+    const now = this.now();
+    const queue = this.options.store.active().filter((job) => (this.retries.get(job.id)?.notBefore ?? 0) <= now);
     const workers = Array.from({ length: Math.min(this.options.concurrency ?? 8, queue.length) }, async () => {
       for (let job = queue.shift(); job; job = queue.shift()) {
         if (this.authBlocked) return;
@@ -201,6 +228,7 @@ export class JobManager {
         return;
       }
       const serverJob = await this.options.client().getVideo(id);
+      this.retries.delete(id);
       const updated = this.applyServerJob(id, serverJob);
       if (updated?.status === 'completed' && isActive(updated)) await this.save(updated);
     } catch (error) {
@@ -266,13 +294,36 @@ export class JobManager {
     if (error instanceof OmniVideoError && error.kind === 'auth') return this.handlePollError(id, error);
     if (retryable && attempts < (this.options.maxDownloadAttempts ?? 5)) {
       this.logger.warn(`Download of ${id} failed (attempt ${attempts}), will retry: ${message}`);
+      this.backOff(id, error);
       this.options.store.update(id, { downloadAttempts: attempts, error: message });
-      if (error instanceof OmniVideoError && error.details.retryAfterMs) this.poller.backOff(error.details.retryAfterMs);
       return;
     }
     this.logger.error(`Download of ${id} failed: ${message}`);
+    this.retries.delete(id);
     const updated = this.options.store.update(id, { downloadAttempts: attempts, phase: 'downloadFailed', error: `The video is ready but could not be saved: ${message}` });
     if (updated) this.options.onJobFinished?.(updated);
+  }
+
+  /**
+   * Schedules the next try of one job with exponential backoff and jitter (at least the server's
+   * Retry-After). Returns the number of consecutive failures.
+   */
+  private backOff(id: string, error: unknown): number {
+    const failures = (this.retries.get(id)?.failures ?? 0) + 1;
+    const interval = this.options.pollIntervalMs();
+    const exponential = Math.min(this.options.maxBackoffMs ?? 5 * 60_000, interval * 2 ** (failures - 1));
+    const jittered = exponential * (0.75 + 0.5 * (this.options.random ?? Math.random)());
+    const retryAfter = error instanceof OmniVideoError ? (error.details.retryAfterMs ?? 0) : 0;
+    this.retries.set(id, { failures, notBefore: this.now() + Math.max(jittered, retryAfter) });
+    return failures;
+  }
+
+  /** The next round waits for the poll interval, or until the first job whose backoff ends. */
+  private nextRoundDelay(): number {
+    const interval = this.options.pollIntervalMs();
+    const now = this.now();
+    const due = this.options.store.active().map((job) => Math.max(interval, (this.retries.get(job.id)?.notBefore ?? 0) - now));
+    return due.length ? Math.min(...due) : interval;
   }
 
   private handlePollError(id: string, error: unknown): void {
@@ -293,13 +344,20 @@ export class JobManager {
         if (lost) this.options.onJobFinished?.(lost);
         return;
       }
-      case 'rateLimited':
-      case 'server':
-        if (error.details.retryAfterMs) this.poller.backOff(error.details.retryAfterMs);
-        this.logger.warn(`Polling ${id}: ${error.message}`);
-        return;
-      default:
-        this.logger.warn(`Polling ${id}: ${error.message}`);
+      default: {
+        // Network errors, timeouts, 429 and 5xx: back off this job; after too many in a row, stop and
+        // say so (the user retries when the network is back). Anything else is unexpected: same path.
+        const failures = this.backOff(id, error);
+        this.logger.warn(`Polling ${id} failed (${failures} in a row): ${error.message}`);
+        if (failures >= (this.options.maxPollFailures ?? 8)) {
+          this.retries.delete(id);
+          const stalled = this.options.store.update(id, {
+            phase: 'stalled',
+            error: `No answer about this job after ${failures} tries: ${error.message} Retry when the connection is back; the job keeps its id.`,
+          });
+          if (stalled) this.options.onJobFinished?.(stalled);
+        }
+      }
     }
   }
 }

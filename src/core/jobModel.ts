@@ -8,9 +8,10 @@ export type JobMode = (typeof JOB_MODES)[number];
  * Where a job is in its life on this machine, beyond the server's status:
  * - `tracking`: polling the server (queued, in progress, or completed and waiting for its download);
  * - `saved`: the MP4 is on disk; `failed`: the server failed it;
- * - `lost`: the server no longer knows the id; `downloadFailed`: completed but could not be saved.
+ * - `lost`: the server no longer knows the id; `downloadFailed`: completed but could not be saved;
+ * - `stalled`: the server could not be reached for a while; polling stopped until the user retries.
  */
-export const JOB_PHASES = ['tracking', 'saved', 'failed', 'lost', 'downloadFailed'] as const;
+export const JOB_PHASES = ['tracking', 'saved', 'failed', 'lost', 'downloadFailed', 'stalled'] as const;
 export type JobPhase = (typeof JOB_PHASES)[number];
 
 /** Everything needed to resume, save and reproduce a job; persisted in workspace state. */

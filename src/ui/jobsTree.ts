@@ -56,6 +56,7 @@ function iconFor(job: JobRecord): vscode.ThemeIcon {
     case 'failed':
       return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
     case 'lost':
+    case 'stalled':
     case 'downloadFailed':
       return new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
     case 'tracking':

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { OmniVideoError } from '../../src/core/errors';
 import { JobManager } from '../../src/core/jobManager';
@@ -174,6 +174,66 @@ describe('Jobs: submit, poll, save', () => {
     await assert.rejects(manager.submit(textRequest('Dropped create', dir)), (e: unknown) => e instanceof OmniVideoError && e.kind === 'unknownOutcome' && /may have accepted/.test(e.message));
     assert.equal(createCount(sim), 1);
     assert.equal(manager.store.list().length, 0);
+  });
+
+  it('Retry-After is honoured: after a 429 the job is not asked about again before the server said', async () => {
+    const manager = managerFor(undefined, { pollIntervalMs: () => 30 });
+    const job = await manager.submit(textRequest('Rate limited', dir));
+    sim.setFaults({ rateLimit: { count: 1, retryAfterSeconds: 1, routes: ['status'] } });
+    const done = await manager.waitFor(job.id);
+    assert.equal(done.phase, 'saved');
+    const statuses = sim.requests.filter((r) => r.origin === 'api' && r.method === 'GET' && r.path.endsWith(job.id));
+    const limited = statuses.findIndex((r) => r.status === 429);
+    assert.ok(limited >= 0, 'the 429 happened');
+    const gap = statuses[limited + 1].time - statuses[limited].time;
+    assert.ok(gap >= 950, `waited ${gap} ms after Retry-After: 1`);
+  });
+
+  it('backs off exponentially while the server keeps failing, then marks the job stalled; Retry resumes the same id', async () => {
+    const manager = managerFor(undefined, { pollIntervalMs: () => 60, maxPollFailures: 4, random: () => 0.5 });
+    const job = await manager.submit(textRequest('Offline for a while', dir));
+    sim.setFaults({ serverError: { count: 1000, status: 503, routes: ['status'] } });
+    const stalled = await manager.waitFor(job.id);
+    assert.equal(stalled.phase, 'stalled');
+    assert.match(stalled.error ?? '', /No answer about this job after 4 tries.*503/);
+    const times = sim.requests.filter((r) => r.path.endsWith(job.id) && r.status === 503).map((r) => r.time);
+    assert.equal(times.length, 4, 'bounded: exactly maxPollFailures attempts');
+    const gaps = times.slice(1).map((t, i) => t - times[i]);
+    // With the jitter factor fixed at 1, the waits are 60, 120, 240 ms: timers never fire early.
+    gaps.forEach((gap, i) => assert.ok(gap >= 60 * 2 ** i - 5, `exponential gaps: ${gaps.join(', ')} ms`));
+    await until(() => !manager.pollScheduled, 2000, 'no timer for a stalled job');
+
+    sim.setFaults({ serverError: { count: 0, status: 503, routes: ['status'] } });
+    assert.equal(manager.retry(job.id), true);
+    const done = await manager.waitFor(job.id);
+    assert.equal(done.phase, 'saved');
+    assert.equal(createCount(sim), 1, 'retrying never resubmits');
+  });
+
+  it('a result that cannot be written is kept as "not saved" with a clear error, and Retry saves it once the folder is fixed', async () => {
+    const blocked = path.join(dir, 'blocked');
+    await writeFile(blocked, 'a file where the output folder should be');
+    const manager = managerFor();
+    const job = await manager.submit(textRequest('Disk trouble', blocked));
+    const failed = await manager.waitFor(job.id);
+    assert.equal(failed.phase, 'downloadFailed');
+    assert.match(failed.error ?? '', /could not be saved/);
+    await rm(blocked);
+    assert.equal(manager.retry(job.id), true);
+    const done = await manager.waitFor(job.id);
+    assert.equal(done.phase, 'saved');
+    assert.ok(done.file?.startsWith(blocked));
+    assert.equal(createCount(sim), 1);
+  });
+
+  it('a download that is not an MP4 is retried, and the saved file is byte-identical', async () => {
+    sim.setFaults({ notMp4: { count: 2 } });
+    const manager = managerFor();
+    const job = await manager.submit(textRequest('Captive portal', dir));
+    const done = await manager.waitFor(job.id);
+    assert.equal(done.phase, 'saved');
+    assert.ok((await readFile(done.file!)).equals(await readFile(LANDSCAPE_FIXTURE)));
+    assert.deepEqual((await readdir(dir)).filter((f) => f.endsWith('.part')), []);
   });
 
   it('no timer runs while there is nothing to poll', async () => {
