@@ -198,7 +198,7 @@ export class OmniVideoClient {
         continue;
       }
       if (status >= 200 && status < 300) return response;
-      throw await this.statusError(response, currentMethod, url);
+      throw await this.statusError(response, currentMethod, url, token);
     }
   }
 
@@ -213,10 +213,11 @@ export class OmniVideoClient {
     return new OmniVideoError('network', `Could not reach ${url.host} (${code || (error as Error)?.message || 'network error'}). Are you offline?`, { cause: error });
   }
 
-  private async statusError(response: Dispatcher.ResponseData, method: string, url: URL): Promise<OmniVideoError> {
+  private async statusError(response: Dispatcher.ResponseData, method: string, url: URL, token: string): Promise<OmniVideoError> {
     const status = response.statusCode;
     const text = await readLimited(response.body, MAX_ERROR_BODY).catch(() => '');
-    const serverMessage = extractServerMessage(text);
+    // A server may echo the key it refused ("Invalid API key: sk-…"); it must not reach a log or a message.
+    const serverMessage = extractServerMessage(text)?.split(token).join('<API key>');
     const said = serverMessage ? ` The server said: ${serverMessage}` : '';
     const where = `${method} ${url.pathname}`;
     this.logger.warn(`${where} → ${status}${serverMessage ? `: ${serverMessage}` : ''}`);
