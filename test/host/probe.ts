@@ -14,6 +14,12 @@
 //   POST /click {selector}           {ok}    clicks the first match in the main page
 //   POST /hover {selector}           {text}  hovers the first match, returns the hover widget's text ('' if none)
 //   POST /result {passed, failed, pending}   the suite's counts (also printed as OMNI_TEST_RESULT)
+//   POST /reload {reason, phase1?, navigate?}  {ok, reload}  a window reload is coming: the runner
+//                                    expects the page to load again (the caller runs Developer:
+//                                    Reload Window) or, with navigate: true, navigates it to the
+//                                    workbench URL again itself (the browser's reload). The extension
+//                                    host that asked goes away and the tests module runs again in a
+//                                    new one (test/integration/windowReload.ts). `reload` counts from 1.
 //
 // Errors answer {error} with status 400 (bad request), 404 (unknown route) or 500.
 import * as fs from 'node:fs';
@@ -29,6 +35,11 @@ export interface ProbeServerOptions {
   runDir: string;
   repoRoot: string;
   onResult?(result: SuiteResult): void;
+  /**
+   * Expects the workbench page to reload, or with `navigate` reloads it after the answer has been
+   * sent; returns the reload's number. Throws when the runner cannot or will not.
+   */
+  onReload?(request: { reason: string; phase1?: SuiteResult; navigate: boolean }): number;
 }
 
 export interface ProbeServer {
@@ -125,6 +136,23 @@ async function handle(options: ProbeServerOptions, req: http.IncomingMessage): P
     }
     options.onResult?.(result);
     return { ok: true };
+  }
+  if (route === 'POST /reload') {
+    const body = await readJson(req);
+    if (!options.onReload) {
+      throw new HttpError(501, 'this runner cannot reload the window');
+    }
+    const reason = stringField(body, 'reason');
+    const phase1 = body.phase1 as Partial<SuiteResult> | undefined;
+    const counts =
+      phase1 && typeof phase1.passed === 'number' && typeof phase1.failed === 'number'
+        ? { passed: phase1.passed, failed: phase1.failed, pending: Number(phase1.pending ?? 0) }
+        : undefined;
+    try {
+      return { ok: true, reload: options.onReload({ reason, phase1: counts, navigate: body.navigate === true }) };
+    } catch (err) {
+      throw new HttpError(409, err instanceof Error ? err.message : String(err));
+    }
   }
 
   const page = options.getPage();

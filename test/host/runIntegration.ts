@@ -8,6 +8,16 @@
 //   OMNI_TEST_GREP='status bar' npm run test:integration
 //   OMNI_KEEP_OPEN=1 npm run test:integration # leave code-server up afterwards, print its URL
 //   OMNI_TEST_TIMEOUT_MS=300000 ...           # overall timeout (default 15 min)
+//   OMNI_TEST_RELOAD=navigate ...             # window reloads by navigation (the browser's reload)
+//                                             # instead of Developer: Reload Window; the workbench
+//                                             # then often loses its editor layout (open previews)
+//
+// A test can span a window reload (test/integration/windowReload.ts, reload.test.ts): at the end of
+// phase 1 the suite tells the probe (POST /reload) and runs Developer: Reload Window, which reloads
+// this same page at the same URL (or asks this runner to navigate it there again, like the browser's
+// own reload). The first extension host goes away without settling its run(); the tests module runs
+// again in the new one (phase 2), whose codeAutomationExit and counts (both phases together) end
+// the run. The run fails if the page does not reload within 20 s of the request.
 //
 // Everything a run writes goes under .vscode-test/runs/<timestamp>/: user-data/, extensions/,
 // workspace/, screenshots/, browser-profile/, code-server.log, simulator.log, result.json,
@@ -52,6 +62,9 @@ const HARMLESS = /open-vsx\.org|vsda|ENOTFOUND .*(telemetry|visualstudio|microso
 /** OMNI_KEEP_OPEN=1 leaves code-server up after the suite (never under CI, which would hang). */
 const keepOpen = process.env.OMNI_KEEP_OPEN === '1' && !process.env.CI;
 
+/** One reload per run: the suite's marker file (windowReload.ts) carries one hand-over. */
+const MAX_RELOADS = 1;
+
 const startedAt = Date.now();
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)}s`;
 const log = (message: string) => console.log(`[runner +${seconds(startedAt)}] ${message}`);
@@ -84,13 +97,28 @@ async function main(): Promise<number> {
   log(`simulator at ${simulator.apiBaseUrl}`);
   writeUserSettings(dirs.userDataDir, simulator.apiBaseUrl);
 
-  const workbench: { page?: Page } = {};
+  const workbench: { page?: Page; expectReload?: (navigate: boolean) => void } = {};
   let probeResult: SuiteResult | undefined;
+  let reloads = 0;
   const probe = await startProbeServer({
     getPage: () => workbench.page,
     runDir: dirs.runDir,
     repoRoot,
     onResult: (result) => (probeResult = result),
+    onReload: ({ reason, phase1, navigate }) => {
+      const expectReload = workbench.expectReload;
+      if (!expectReload) {
+        throw new Error('the workbench is not open');
+      }
+      if (reloads >= MAX_RELOADS) {
+        throw new Error(`the window was already reloaded ${reloads} time(s) in this run (at most ${MAX_RELOADS})`);
+      }
+      reloads += 1;
+      const done = phase1 ? `phase 1: ${phase1.passed} passed, ${phase1.failed} failed, ${phase1.pending} skipped; ` : '';
+      log(`${done}${navigate ? 'navigating to the workbench again' : 'the suite reloads the window'} for "${reason}"`);
+      expectReload(navigate);
+      return reloads;
+    },
   });
   resources.probe = probe;
   log(`probe at ${probe.url}`);
@@ -158,15 +186,36 @@ async function main(): Promise<number> {
     ['extensionTestsPath', remote(suiteDir)],
     ['skipWelcome', 'true'],
   ];
+  const testUrl = `${workbenchUrl}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
   const suiteStart = Date.now();
   log('opening the workbench; the suite runs in its extension host');
-  await page.goto(`${workbenchUrl}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+  await page.goto(testUrl);
+
+  // A window reload: the same page, the same profile, the same URL (payload included, so the new
+  // extension host runs the tests module again). The page must load again within 20 s, and phase 2
+  // must then finish within reloadTimeoutMs.
+  const reloadTimeoutMs = envNumber('OMNI_RELOAD_TIMEOUT_MS', 5 * 60_000);
+  let reloadTimer: NodeJS.Timeout | undefined;
+  workbench.expectReload = (navigate) => {
+    const reloadStart = Date.now();
+    reloadTimer = setTimeout(() => settle({ reason: `no result ${reloadTimeoutMs / 1000}s after the window reload (OMNI_RELOAD_TIMEOUT_MS)` }), reloadTimeoutMs);
+    page.waitForEvent('load', { timeout: 20_000 }).then(
+      () => log(`workbench reloaded in ${seconds(reloadStart)}; the tests module runs again in a new extension host`),
+      (err: unknown) => settle({ reason: `the window did not reload: ${err instanceof Error ? err.message : String(err)}` }),
+    );
+    if (navigate) {
+      // After the probe's answer has left: the extension host that asked goes away.
+      setTimeout(() => page.goto(testUrl).catch((err: unknown) => settle({ reason: `navigating to the workbench again failed: ${String(err)}` })), 200);
+    }
+  };
 
   const { code, reason } = await outcome;
   clearTimeout(timer);
+  clearTimeout(reloadTimer);
   const result = readResultFile(dirs.resultFile) ?? probeResult ?? markerResult ?? resultFromExtHostLog(dirs);
   const summary = summarize(result, code ?? 1);
-  log(`suite ${reason ? 'did not finish' : `exited with code ${code}`} after ${seconds(suiteStart)}`);
+  const reloaded = reloads > 0 ? ` (${reloads} window reload${reloads > 1 ? 's' : ''}; counts of both phases)` : '';
+  log(`suite ${reason ? 'did not finish' : `exited with code ${code}`} after ${seconds(suiteStart)}${reloaded}`);
 
   if (reason || summary.exitCode !== 0) {
     if (reason) {
@@ -223,10 +272,17 @@ function extHostLogs(dirs: RunDirs): string[] {
   if (!fs.existsSync(logsDir)) {
     return [];
   }
+  // One exthostN/ per extension host: a window reload starts exthost2/.
   return fs
     .readdirSync(logsDir)
     .sort()
-    .map((session) => path.join(logsDir, session, 'exthost1', 'remoteexthost.log'))
+    .flatMap((session) =>
+      fs
+        .readdirSync(path.join(logsDir, session))
+        .filter((name) => /^exthost\d+$/.test(name))
+        .sort((a, b) => Number(a.slice(7)) - Number(b.slice(7)))
+        .map((host) => path.join(logsDir, session, host, 'remoteexthost.log')),
+    )
     .filter((file) => fs.existsSync(file));
 }
 

@@ -4,3 +4,5 @@
 import './host.test';
 import './textToVideo.test';
 import './mediaModes.test';
+// LAST: the window reloads right after its phase-1 test, with its job still running (see the file).
+import './reload.test';

@@ -63,6 +63,14 @@ export const probe = {
   click: (selector: string) => call<{ ok: true }>('POST', '/click', { selector }).then(() => undefined),
   /** Hovers the first match and returns the text of the hover that appears ('' if none). */
   hover: (selector: string) => call<{ text: string }>('POST', '/hover', { selector }).then((r) => r.text),
+  /**
+   * Tells the runner a window reload is coming (the caller then runs `workbench.action.reloadWindow`),
+   * or with `navigate: true` asks it to navigate the page to the workbench URL again (the browser's
+   * reload). Either ends this extension host. index.ts does this at the end of phase 1
+   * (windowReload.ts); tests call requestReload() instead.
+   */
+  reload: (request: { reason: string; phase1: { passed: number; failed: number; pending: number }; navigate?: boolean }) =>
+    call<{ ok: true; reload: number }>('POST', '/reload', request).then((r) => r.reload),
   /** Reports the suite's counts to the runner (index.ts does this). */
   reportResult: (result: { passed: number; failed: number; pending: number }) =>
     call<{ ok: true }>('POST', '/result', result).then(() => undefined),

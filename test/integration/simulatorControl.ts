@@ -7,6 +7,26 @@ export interface LoggedRequest {
   hasAuthorization: boolean;
   body?: unknown;
   status: number;
+  /** When the simulator received it (ms since the epoch). */
+  time: number;
+}
+
+/** `GET /_sim/config`; a patch applies to jobs created after it. */
+export interface SimulatorConfig {
+  queuedMs: number;
+  processingMs: number;
+  videoFile: string;
+  portraitVideoFile: string;
+}
+
+/** `GET /_sim/jobs`: each job with the timings it was created with. */
+export interface SimulatorJob {
+  id: string;
+  createdAtMs: number;
+  queuedMs: number;
+  processingMs: number;
+  request: Record<string, unknown>;
+  view: { status: string; progress?: number };
 }
 
 const controlUrl = process.env.OMNI_SIM_CONTROL_URL ?? '';
@@ -28,6 +48,9 @@ export const simulator = {
   requests: () => call<LoggedRequest[]>('GET', '/requests'),
   reset: () => call<void>('POST', '/reset'),
   setFaults: (patch: Record<string, unknown>) => call<void>('POST', '/faults', patch),
+  config: () => call<SimulatorConfig>('GET', '/config'),
+  setConfig: (patch: Partial<SimulatorConfig>) => call<SimulatorConfig>('POST', '/config', patch),
+  jobs: () => call<SimulatorJob[]>('GET', '/jobs'),
   async creates(): Promise<LoggedRequest[]> {
     return (await this.requests()).filter((r) => r.origin === 'api' && r.method === 'POST');
   },
