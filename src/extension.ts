@@ -6,6 +6,8 @@ import { JOBS_VIEW_ID } from './commands/jobCommands';
 import { OmniVideoClient } from './core/apiClient';
 import { JobManager } from './core/jobManager';
 import { JobStore } from './core/jobStore';
+import { DispatcherCache } from './core/proxy';
+import { readProxyConfig } from './network';
 import { GenerationService } from './generationService';
 import { announceFinishedJob } from './notifications';
 import { createPublicApi, type OmniVideoApi } from './publicApi';
@@ -20,8 +22,10 @@ export function activate(context: vscode.ExtensionContext): OmniVideoApi {
   const keys = new ApiKeyStore(context.secrets, context.globalState);
   const store = new JobStore(context.workspaceState, log);
   const previews = new PreviewPanels(context.extensionUri, store, log);
+  const network = new DispatcherCache(readProxyConfig, process.env, (description) => log.info(`Network: ${description}`));
   const manager = new JobManager({
-    client: () => new OmniVideoClient({ baseUrl: readSettings().baseUrl, getToken: () => keys.get(), logger: log, userAgent: `omni-video-vscode/${context.extension.packageJSON.version}` }),
+    client: () =>
+      new OmniVideoClient({ baseUrl: readSettings().baseUrl, getToken: () => keys.get(), logger: log, dispatcher: network.get(), userAgent: `omni-video-vscode/${context.extension.packageJSON.version}` }),
     store,
     logger: log,
     pollIntervalMs: () => readSettings().pollIntervalSeconds * 1000,
@@ -35,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): OmniVideoApi {
     keys,
     previews,
     { dispose: () => manager.dispose() },
+    { dispose: () => void network.dispose() },
     jobsTree,
     new JobsStatusBarItem(store),
     vscode.window.createTreeView(JOBS_VIEW_ID, { treeDataProvider: jobsTree, showCollapseAll: false }),

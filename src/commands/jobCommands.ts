@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { JobRecord } from '../core/jobModel';
+import type { JobManager } from '../core/jobManager';
 import type { JobStore } from '../core/jobStore';
 import type { PreviewPanels } from '../ui/previewPanel';
 
@@ -50,6 +51,17 @@ export async function copyJobPrompt(store: JobStore, arg: unknown): Promise<void
   if (!job) return;
   await vscode.env.clipboard.writeText(job.prompt);
   void vscode.window.setStatusBarMessage(vscode.l10n.t('Prompt copied'), 2000);
+}
+
+/** Retry: a stalled job is tracked again, a result that could not be saved is downloaded again. */
+export function retryJob(manager: JobManager, arg: unknown): void {
+  const job = jobFrom(manager.store, arg);
+  if (job && manager.retry(job.id)) void vscode.window.setStatusBarMessage(vscode.l10n.t('Omni Video: retrying'), 2000);
+}
+
+/** Removes finished jobs from the list; their files stay on disk. */
+export function clearFinishedJobs(store: JobStore): void {
+  for (const job of store.list()) if (job.phase === 'saved' || job.phase === 'failed' || job.phase === 'lost') store.remove(job.id);
 }
 
 export async function stopTrackingJob(store: JobStore, arg: unknown): Promise<void> {

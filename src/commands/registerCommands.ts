@@ -6,7 +6,7 @@ import type { PreviewPanels } from '../ui/previewPanel';
 import { clearApiKey, setApiKey } from './apiKeyCommands';
 import { GenerationFlow } from './generationFlow';
 import { editVideo, imageToVideo, interpolate, referencesToVideo } from './mediaCommands';
-import { copyJobPrompt, openPreview, revealJobFile, showJobs, stopTrackingJob } from './jobCommands';
+import { clearFinishedJobs, copyJobPrompt, openPreview, retryJob, revealJobFile, showJobs, stopTrackingJob } from './jobCommands';
 
 export interface CommandDependencies {
   context: vscode.ExtensionContext;
@@ -33,6 +33,8 @@ export function registerCommands({ context, manager, keys, service, previews }: 
     'omniVideo.revealJobFile': (arg) => revealJobFile(store, arg),
     'omniVideo.copyJobPrompt': (arg) => copyJobPrompt(store, arg),
     'omniVideo.stopTrackingJob': (arg) => stopTrackingJob(store, arg),
+    'omniVideo.retryJob': (arg) => retryJob(manager, arg),
+    'omniVideo.clearFinishedJobs': () => clearFinishedJobs(store),
   };
   return Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
 }

@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
 import { Transform } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
@@ -94,16 +95,15 @@ export class OmniVideoClient {
           total = parseContentLength(response.headers['content-length']);
           contentType = headerValue(response.headers['content-type']);
         }
+        const file = createWriteStream(temporary, { flags: received > 0 ? 'a' : 'w', highWaterMark: 1024 * 1024 });
         try {
-          await pipeline(
-            response.body,
-            progressCounter(received, total, options.onProgress),
-            createWriteStream(temporary, { flags: received > 0 ? 'a' : 'w', highWaterMark: 1024 * 1024 }),
-            { signal: options.signal },
-          );
+          await pipeline(response.body, progressCounter(received, total, options.onProgress), file, { signal: options.signal });
           received = (await stat(temporary)).size;
           break;
         } catch (error) {
+          // A write still in flight lands after the stream is destroyed: wait for the file to close
+          // before measuring it, or the resumed bytes would be appended after a stale length.
+          if (!file.closed) await once(file, 'close').catch(() => undefined);
           if (options.signal?.aborted) throw new OmniVideoError('cancelled', 'The download was cancelled.');
           if (isFilesystemError(error)) {
             throw new OmniVideoError('filesystem', `Could not write ${destination}: ${(error as Error).message}. Free some disk space or check the folder's permissions, then retry the download.`, { cause: error });

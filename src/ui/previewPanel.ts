@@ -100,6 +100,21 @@ class PreviewSession {
   }
 
   async load(): Promise<void> {
+    this.setHtml();
+    this.post({ type: 'show', info: await this.info() });
+    // Seen in code-server: a panel restored while another webview opens can fail to load its script
+    // and never say "ready", leaving it blank. Load it again, a bounded number of times.
+    let reloads = 0;
+    const watchdog = setInterval(() => {
+      if (this.ready || reloads >= 3) return clearInterval(watchdog);
+      reloads++;
+      this.logger.warn(`The preview of ${path.basename(this.file.fsPath)} did not start; loading it again (${reloads}).`);
+      this.setHtml();
+    }, 5000);
+    this.disposables.push({ dispose: () => clearInterval(watchdog) });
+  }
+
+  private setHtml(): void {
     const nonce = randomBytes(16).toString('base64');
     const webview = this.panel.webview;
     const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'media', 'preview.js'));
@@ -119,7 +134,6 @@ class PreviewSession {
 <script nonce="${nonce}" src="${script.toString()}"></script>
 </body>
 </html>`;
-    this.post({ type: 'show', info: await this.info() });
   }
 
   dispose(): void {
