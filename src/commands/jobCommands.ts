@@ -4,6 +4,7 @@ import type { JobRecord } from '../core/jobModel';
 import type { JobManager } from '../core/jobManager';
 import type { JobStore } from '../core/jobStore';
 import type { PreviewPanels } from '../ui/previewPanel';
+import type { GenerationFlow } from './generationFlow';
 
 export const JOBS_VIEW_ID = 'omniVideo.jobs';
 
@@ -57,6 +58,43 @@ export async function copyJobPrompt(store: JobStore, arg: unknown): Promise<void
 export function retryJob(manager: JobManager, arg: unknown): void {
   const job = jobFrom(manager.store, arg);
   if (job && manager.retry(job.id)) void vscode.window.setStatusBarMessage(vscode.l10n.t('Omni Video: retrying'), 2000);
+}
+
+/**
+ * Regenerate: the same request as a new job, only on the user's click (it is billed again). Media is
+ * read again from the recorded workspace paths or URLs; inline data that was never kept cannot be.
+ */
+export async function regenerateJob(store: JobStore, flow: GenerationFlow, arg: unknown): Promise<string | undefined> {
+  const job = jobFrom(store, arg);
+  if (!job) return undefined;
+  const request = job.request;
+  const media = (value: unknown) => (typeof value === 'string' && !value.startsWith('data:') ? value : undefined);
+  const images = Array.isArray(request.images) ? request.images.map(media) : undefined;
+  const options = {
+    prompt: job.prompt,
+    seconds: request.seconds,
+    aspectRatio: request.aspect_ratio,
+    resolution: request.resolution,
+    fps: request.fps,
+    firstImage: media(request.first_image_url),
+    lastImage: media(request.last_image_url),
+    images,
+    video: media(request.video),
+  };
+  const lostData = ['first_image_url', 'last_image_url', 'video'].some((k) => request[k] !== undefined && !media(request[k])) || images?.includes(undefined);
+  if (lostData) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('Omni Video: this job was made from inline data that was not kept, so it cannot be regenerated.'));
+    return undefined;
+  }
+  const regenerate = vscode.l10n.t('Regenerate');
+  const answer = await vscode.window.showInformationMessage(
+    vscode.l10n.t('Generate "{0}" again? This is a new job and is billed again.', job.prompt.slice(0, 80)),
+    { modal: true },
+    regenerate,
+  );
+  if (answer !== regenerate) return undefined;
+  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  return flow.runScripted(defined).catch(() => undefined);
 }
 
 /** Removes finished jobs from the list; their files stay on disk. */

@@ -4,9 +4,24 @@ import type { JobRecord } from '../core/jobModel';
 import type { JobStore } from '../core/jobStore';
 import { describeJobState, shortPrompt } from '../jobSnapshot';
 
-/** The jobs view: every tracked job with its state, progress and prompt, newest first. */
-export class JobsTreeProvider implements vscode.TreeDataProvider<JobRecord>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<JobRecord | undefined>();
+type JobGroup = 'running' | 'attention' | 'saved';
+interface GroupNode {
+  group: JobGroup;
+}
+type JobsNode = GroupNode | JobRecord;
+
+const GROUP_ORDER: JobGroup[] = ['running', 'attention', 'saved'];
+
+function groupOf(job: JobRecord): JobGroup {
+  if (job.phase === 'tracking') return 'running';
+  return job.phase === 'saved' ? 'saved' : 'attention';
+}
+
+const isGroup = (node: JobsNode): node is GroupNode => 'group' in node && !('id' in node);
+
+/** The jobs view: jobs grouped by state (running, needing attention, saved), newest first. */
+export class JobsTreeProvider implements vscode.TreeDataProvider<JobsNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<JobsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: vscode.Disposable;
 
@@ -14,15 +29,29 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobRecord>, vsc
     this.subscription = store.onDidChange(() => this.changed.fire(undefined));
   }
 
-  getChildren(element?: JobRecord): JobRecord[] {
-    return element ? [] : this.store.list();
+  getChildren(element?: JobsNode): JobsNode[] {
+    const jobs = this.store.list();
+    if (!element) return GROUP_ORDER.filter((group) => jobs.some((j) => groupOf(j) === group)).map((group) => ({ group }));
+    return isGroup(element) ? jobs.filter((j) => groupOf(j) === element.group) : [];
   }
 
-  getParent(): undefined {
-    return undefined;
+  getParent(element: JobsNode): JobsNode | undefined {
+    return isGroup(element) ? undefined : { group: groupOf(element) };
   }
 
-  getTreeItem(job: JobRecord): vscode.TreeItem {
+  getTreeItem(node: JobsNode): vscode.TreeItem {
+    if (isGroup(node)) {
+      const count = this.store.list().filter((j) => groupOf(j) === node.group).length;
+      const item = new vscode.TreeItem(groupLabel(node.group), vscode.TreeItemCollapsibleState.Expanded);
+      item.id = `group:${node.group}`;
+      item.description = String(count);
+      item.contextValue = `omniVideo.group.${node.group}`;
+      return item;
+    }
+    return this.jobItem(node);
+  }
+
+  private jobItem(job: JobRecord): vscode.TreeItem {
     // Short enough that the state beside it stays visible in a narrow side bar.
     const item = new vscode.TreeItem(shortPrompt(job.prompt, 34), vscode.TreeItemCollapsibleState.None);
     item.id = job.id;
@@ -46,6 +75,17 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobRecord>, vsc
   dispose(): void {
     this.subscription.dispose();
     this.changed.dispose();
+  }
+}
+
+function groupLabel(group: JobGroup): string {
+  switch (group) {
+    case 'running':
+      return vscode.l10n.t('Running');
+    case 'attention':
+      return vscode.l10n.t('Needs attention');
+    case 'saved':
+      return vscode.l10n.t('Saved videos');
   }
 }
 
