@@ -83,7 +83,8 @@ export class PreviewPanels implements vscode.WebviewPanelSerializer, vscode.Disp
 
 class PreviewSession {
   private ready = false;
-  private pending: HostToWebview | undefined;
+  /** The last message, sent again whenever the webview (re)loads: a hidden panel is rebuilt when shown. */
+  private latest: HostToWebview | undefined;
   private prompt: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -175,8 +176,8 @@ class PreviewSession {
   }
 
   private post(message: HostToWebview): void {
-    if (this.ready) void this.panel.webview.postMessage(message);
-    else this.pending = message; // held until the webview says it is ready
+    this.latest = message;
+    if (this.ready) void this.panel.webview.postMessage(message); // otherwise sent when it says ready
   }
 
   private async onMessage(raw: unknown): Promise<void> {
@@ -189,8 +190,7 @@ class PreviewSession {
     switch (message.type) {
       case 'ready':
         this.ready = true;
-        if (this.pending) void this.panel.webview.postMessage(this.pending);
-        this.pending = undefined;
+        if (this.latest) void this.panel.webview.postMessage(this.latest);
         return;
       case 'reveal':
         await vscode.commands.executeCommand('revealInExplorer', this.file);

@@ -108,6 +108,21 @@ describe('Text to video, end to end', function () {
     await probe.waitFor(() => probe.statusBar(), (items) => !items.some((i) => i.text.includes('Omni Video:')), 'the status bar to go quiet');
   });
 
+  it('a preview hidden behind another editor shows its video and prompt again when brought back', async function () {
+    skipWithoutProbe(this);
+    const saved = api.listJobs().find((j) => j.file && j.prompt.startsWith('Ocean waves gently rolling'));
+    assert.ok(saved?.file, 'the first test saved a video');
+    await vscode.commands.executeCommand('omniVideo.openPreview', saved.file);
+    await probe.waitFor(() => probe.webviewText(), (list) => list.some((w) => w.text.includes(saved.prompt)), 'the preview');
+    const doc = await vscode.workspace.openTextDocument({ content: 'covering the preview' });
+    await vscode.window.showTextDocument(doc, { preview: false });
+    await probe.waitFor(() => probe.webviewText(), (list) => !list.some((w) => w.text.includes(saved.prompt)), 'the preview to be hidden');
+    await vscode.commands.executeCommand('omniVideo.openPreview', saved.file);
+    await probe.waitFor(() => probe.webviewText(), (list) => list.some((w) => w.text.includes(saved.prompt)), 'the prompt again');
+    await probe.waitFor(() => probe.videos(), (v) => v.some((x) => x.src.includes(path.basename(saved.file!.fsPath)) && x.readyState >= 2), 'the video again');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   it('a job with an options object asks nothing, resolves once queued and is saved', async () => {
     const before = (await simulator.creates()).length;
     const id = await vscode.commands.executeCommand<string>('omniVideo.generate', { prompt: 'A paper boat on a rainy street, macro, shallow depth of field', seconds: '4', aspectRatio: '9:16' });
