@@ -10,7 +10,7 @@ import { buildModeRequest, checkReferenceCount, type ModeMedia } from './core/mo
 import { parseGenerationParams } from './core/requestBuilder';
 import { ASPECT_RATIOS, RESOLUTIONS, SECONDS } from './core/schemas';
 import type { ApiKeyStore } from './apiKeyStore';
-import { resolveMediaRef, type MediaRef, type ResolvedMedia } from './mediaRefs';
+import { diskFolders, resolveMediaRef, type MediaRef, type ResolvedMedia } from './mediaRefs';
 import { readSettings } from './settings';
 
 const mediaRefSchema = z.custom<MediaRef>((v) => v instanceof vscode.Uri || typeof v === 'string', {
@@ -168,9 +168,5 @@ function mediaWarnings(media: ModeMedia): string[] {
 
 /** The first workspace folder on disk; results are saved into it. */
 export function outputFolder(): vscode.WorkspaceFolder {
-  const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
-  if (!folder) {
-    throw new OmniVideoError('config', vscode.l10n.t('Open a folder first: Omni Video saves generated videos into your workspace.'));
-  }
-  return folder;
+  return diskFolders()[0];
 }

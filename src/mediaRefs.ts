@@ -34,9 +34,15 @@ export function resolveMediaRef(ref: MediaRef): ResolvedMedia {
   return resolveFile(ref);
 }
 
-function relativeToWorkspace(relative: string): vscode.Uri {
+/** The workspace folders on disk, first one first; without any, nothing can be saved. */
+export function diskFolders(): vscode.WorkspaceFolder[] {
   const folders = vscode.workspace.workspaceFolders?.filter((f) => f.uri.scheme === 'file') ?? [];
   if (!folders.length) throw new OmniVideoError('config', vscode.l10n.t('Open a folder first: Omni Video saves generated videos into your workspace.'));
+  return folders;
+}
+
+function relativeToWorkspace(relative: string): vscode.Uri {
+  const folders = diskFolders();
   // "folderName/x.png" in a multi-root workspace names the folder; otherwise the first folder.
   const [head, ...rest] = relative.split(/[\\/]/);
   const named = folders.length > 1 ? folders.find((f) => f.name === head) : undefined;
