@@ -1,8 +1,8 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { JobRecord } from '../core/jobModel';
 import type { JobManager } from '../core/jobManager';
 import type { JobStore } from '../core/jobStore';
+import { shortPrompt } from '../jobSnapshot';
 import type { PreviewPanels } from '../ui/previewPanel';
 import type { GenerationFlow } from './generationFlow';
 
@@ -102,17 +102,40 @@ export function clearFinishedJobs(store: JobStore): void {
   for (const job of store.list()) if (job.phase === 'saved' || job.phase === 'failed' || job.phase === 'lost') store.remove(job.id);
 }
 
+/** Stop Tracking (a running or unanswered job): the server keeps generating and bills it, so this asks first. */
 export async function stopTrackingJob(store: JobStore, arg: unknown): Promise<void> {
   const job = jobFrom(store, arg);
   if (!job) return;
-  if (job.phase === 'tracking') {
+  if (job.phase === 'tracking' || job.phase === 'stalled') {
     const stop = vscode.l10n.t('Stop Tracking');
     const answer = await vscode.window.showWarningMessage(
-      vscode.l10n.t('Stop tracking "{0}"? The server keeps generating it (and it is billed), but it will not be downloaded.', path.basename(job.prompt.slice(0, 60))),
+      vscode.l10n.t('Stop tracking "{0}"? The server keeps generating it (and it is billed), but it will not be downloaded.', shortPrompt(job.prompt, 60)),
       { modal: true },
       stop,
     );
     if (answer !== stop) return;
   }
   store.remove(job.id);
+}
+
+/**
+ * Remove (a finished job): takes it off the list; a saved video and its sidecar stay on disk. A result
+ * the server produced but that is not on disk yet would be lost, so that case asks first.
+ */
+export async function removeJob(store: JobStore, arg: unknown): Promise<boolean> {
+  const job = jobFrom(store, arg);
+  if (!job) return false;
+  if (job.phase === 'tracking' || job.phase === 'stalled') return stopTrackingJob(store, job).then(() => !store.get(job.id));
+  if (job.phase === 'downloadFailed') {
+    const remove = vscode.l10n.t('Remove');
+    const answer = await vscode.window.showWarningMessage(
+      vscode.l10n.t('Remove "{0}"? Its video was generated (and billed) but is not saved yet; after this it cannot be downloaded from here.', shortPrompt(job.prompt, 60)),
+      { modal: true },
+      remove,
+    );
+    if (answer !== remove) return false;
+  }
+  store.remove(job.id);
+  if (job.phase === 'saved') void vscode.window.setStatusBarMessage(vscode.l10n.t('Omni Video: removed from the list; the video stays on disk'), 3000);
+  return true;
 }

@@ -6,7 +6,7 @@ import type { PreviewPanels } from '../ui/previewPanel';
 import { clearApiKey, setApiKey } from './apiKeyCommands';
 import { GenerationFlow } from './generationFlow';
 import { editVideo, imageToVideo, interpolate, referencesToVideo } from './mediaCommands';
-import { clearFinishedJobs, copyJobPrompt, openPreview, regenerateJob, retryJob, revealJobFile, showJobs, stopTrackingJob } from './jobCommands';
+import { clearFinishedJobs, copyJobPrompt, openPreview, regenerateJob, retryJob, removeJob, revealJobFile, showJobs, stopTrackingJob } from './jobCommands';
 
 export interface CommandDependencies {
   context: vscode.ExtensionContext;
@@ -33,6 +33,7 @@ export function registerCommands({ context, manager, keys, service, previews }: 
     'omniVideo.revealJobFile': (arg) => revealJobFile(store, arg),
     'omniVideo.copyJobPrompt': (arg) => copyJobPrompt(store, arg),
     'omniVideo.stopTrackingJob': (arg) => stopTrackingJob(store, arg),
+    'omniVideo.removeJob': (arg) => removeJob(store, arg),
     'omniVideo.retryJob': (arg) => retryJob(manager, arg),
     'omniVideo.regenerateJob': (arg) => regenerateJob(store, flow, arg),
     'omniVideo.clearFinishedJobs': () => clearFinishedJobs(store),

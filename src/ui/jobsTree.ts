@@ -54,7 +54,8 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsNode>, vsco
   private jobItem(job: JobRecord): vscode.TreeItem {
     // Short enough that the state beside it stays visible in a narrow side bar.
     const item = new vscode.TreeItem(shortPrompt(job.prompt, 34), vscode.TreeItemCollapsibleState.None);
-    item.id = job.id;
+    // The group is part of the id: a job that moves group is a new row to the tree, never a stale node.
+    item.id = `${groupOf(job)}:${job.id}`;
     item.description = describeJobState(job);
     item.iconPath = iconFor(job);
     item.contextValue = `omniVideo.job.${job.phase}`;

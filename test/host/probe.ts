@@ -11,7 +11,7 @@
 //   POST /screenshot {name}          {path}  <runDir>/screenshots/<name>.png (+ copy in <repo>/screenshots/tmp/)
 //   POST /keyboard {press}           {ok}    page.keyboard.press (e.g. "Escape", "Enter", "Control+Shift+P")
 //   POST /type {text}                {ok}    page.keyboard.type
-//   POST /click {selector}           {ok}    clicks the first match in the main page
+//   POST /click {selector, button?}  {ok}    clicks (button 'right': right-clicks) the first match in the main page
 //   POST /hover {selector}           {text}  hovers the first match, returns the hover widget's text ('' if none)
 //   POST /result {passed, failed, pending}   the suite's counts (also printed as OMNI_TEST_RESULT)
 //   POST /reload {reason, phase1?, navigate?}  {ok, reload}  a window reload is coming: the runner
@@ -172,7 +172,8 @@ async function handle(options: ProbeServerOptions, req: http.IncomingMessage): P
       if (!selector) {
         throw new HttpError(400, 'query parameter "selector" is required');
       }
-      return page.$$eval(selector, (els) => els.map((el) => String(el.innerText ?? el.textContent ?? '').trim()));
+      // A locator, unlike $$eval, reaches into open shadow roots (context menus render in one).
+      return page.locator(selector).evaluateAll((els) => els.map((el) => String((el as { innerText?: string }).innerText ?? el.textContent ?? '').trim()));
     }
     case 'POST /screenshot': {
       const body = await readJson(req);
@@ -194,7 +195,8 @@ async function handle(options: ProbeServerOptions, req: http.IncomingMessage): P
     }
     case 'POST /click': {
       const body = await readJson(req);
-      await page.locator(stringField(body, 'selector')).first().click({ timeout: ACTION_TIMEOUT_MS });
+      const button = body.button === 'right' ? 'right' : 'left';
+      await page.locator(stringField(body, 'selector')).first().click({ button, timeout: ACTION_TIMEOUT_MS });
       return { ok: true };
     }
     case 'POST /hover': {

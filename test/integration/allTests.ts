@@ -4,5 +4,6 @@
 import './host.test';
 import './textToVideo.test';
 import './mediaModes.test';
+import './jobsView.test';
 // LAST: the window reloads right after its phase-1 test, with its job still running (see the file).
 import './reload.test';

@@ -59,8 +59,10 @@ export const probe = {
   press: (key: string) => call<{ ok: true }>('POST', '/keyboard', { press: key }).then(() => undefined),
   /** Types text into whatever has focus (a quick pick, an input box). */
   type: (text: string) => call<{ ok: true }>('POST', '/type', { text }).then(() => undefined),
-  /** Clicks the first element of the workbench page matching a CSS selector. */
+  /** Clicks the first element of the workbench page matching a Playwright selector (CSS, `:has-text()`). */
   click: (selector: string) => call<{ ok: true }>('POST', '/click', { selector }).then(() => undefined),
+  /** Right-clicks the first match, e.g. a tree row, to open its context menu. */
+  rightClick: (selector: string) => call<{ ok: true }>('POST', '/click', { selector, button: 'right' }).then(() => undefined),
   /** Hovers the first match and returns the text of the hover that appears ('' if none). */
   hover: (selector: string) => call<{ text: string }>('POST', '/hover', { selector }).then((r) => r.text),
   /**
