@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { JobRecord } from './core/jobModel';
+import { inertMessageText } from './core/messageText';
 import { shortPrompt } from './jobSnapshot';
 import type { PreviewPanels } from './ui/previewPanel';
 import { readSettings } from './settings';
@@ -14,7 +15,7 @@ export function announceFinishedJob(job: JobRecord, previews: PreviewPanels): vo
       if (readSettings(file).openPreviewOnComplete) void previews.show(file, { preserveFocus: true });
       const reveal = vscode.l10n.t('Reveal in Explorer');
       const open = vscode.l10n.t('Open Preview');
-      void vscode.window.showInformationMessage(vscode.l10n.t('Video saved: {0}', path.basename(job.file)), open, reveal).then((choice) => {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Video saved: {0}', inertMessageText(path.basename(job.file))), open, reveal).then((choice) => {
         if (choice === open) void previews.show(file);
         if (choice === reveal) void vscode.commands.executeCommand('revealInExplorer', file);
       });
@@ -26,7 +27,7 @@ export function announceFinishedJob(job: JobRecord, previews: PreviewPanels): vo
     case 'downloadFailed': {
       const show = vscode.l10n.t('Show Jobs');
       void vscode.window
-        .showErrorMessage(vscode.l10n.t('Video "{0}" did not finish: {1}', shortPrompt(job.prompt, 40), job.error ?? ''), show)
+        .showErrorMessage(vscode.l10n.t('Video "{0}" did not finish: {1}', inertMessageText(shortPrompt(job.prompt, 40)), inertMessageText(job.error ?? '')), show)
         .then((choice) => choice && vscode.commands.executeCommand('omniVideo.showJobs'));
       return;
     }

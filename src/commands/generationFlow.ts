@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { OmniVideoError, describeError } from '../core/errors';
 import type { JobMode } from '../core/jobModel';
+import { inertMessageText } from '../core/messageText';
 import { ASPECT_RATIOS, SECONDS, type AspectRatio, type Seconds } from '../core/schemas';
 import { outputFolder, parseGenerateOptions, type GenerationService, type MediaOptions } from '../generationService';
 import { readSettings } from '../settings';
@@ -143,7 +144,7 @@ function withSubmitProgress<T>(task: () => Promise<T>): Thenable<T> {
 /** Asks before sending media that works but costs (a very large image, say). */
 async function confirmWarnings(warnings: string[]): Promise<boolean> {
   const send = vscode.l10n.t('Send Anyway');
-  const answer = await vscode.window.showWarningMessage(vscode.l10n.t('Omni Video: {0}', warnings.join(' ')), { modal: true }, send);
+  const answer = await vscode.window.showWarningMessage(vscode.l10n.t('Omni Video: {0}', inertMessageText(warnings.join(' '))), { modal: true }, send);
   return answer === send;
 }
 

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { JobRecord } from '../core/jobModel';
 import type { JobManager } from '../core/jobManager';
 import type { JobStore } from '../core/jobStore';
+import { inertMessageText } from '../core/messageText';
 import { shortPrompt } from '../jobSnapshot';
 import type { PreviewPanels } from '../ui/previewPanel';
 import type { GenerationFlow } from './generationFlow';
@@ -88,7 +89,7 @@ export async function regenerateJob(store: JobStore, flow: GenerationFlow, arg: 
   }
   const regenerate = vscode.l10n.t('Regenerate');
   const answer = await vscode.window.showInformationMessage(
-    vscode.l10n.t('Generate "{0}" again? This is a new job and is billed again.', job.prompt.slice(0, 80)),
+    vscode.l10n.t('Generate "{0}" again? This is a new job and is billed again.', inertMessageText(shortPrompt(job.prompt, 80))),
     { modal: true },
     regenerate,
   );
@@ -109,7 +110,7 @@ export async function stopTrackingJob(store: JobStore, arg: unknown): Promise<vo
   if (job.phase === 'tracking' || job.phase === 'stalled') {
     const stop = vscode.l10n.t('Stop Tracking');
     const answer = await vscode.window.showWarningMessage(
-      vscode.l10n.t('Stop tracking "{0}"? The server keeps generating it (and it is billed), but it will not be downloaded.', shortPrompt(job.prompt, 60)),
+      vscode.l10n.t('Stop tracking "{0}"? The server keeps generating it (and it is billed), but it will not be downloaded.', inertMessageText(shortPrompt(job.prompt, 60))),
       { modal: true },
       stop,
     );
@@ -129,7 +130,7 @@ export async function removeJob(store: JobStore, arg: unknown): Promise<boolean>
   if (job.phase === 'downloadFailed') {
     const remove = vscode.l10n.t('Remove');
     const answer = await vscode.window.showWarningMessage(
-      vscode.l10n.t('Remove "{0}"? Its video was generated (and billed) but is not saved yet; after this it cannot be downloaded from here.', shortPrompt(job.prompt, 60)),
+      vscode.l10n.t('Remove "{0}"? Its video was generated (and billed) but is not saved yet; after this it cannot be downloaded from here.', inertMessageText(shortPrompt(job.prompt, 60))),
       { modal: true },
       remove,
     );

@@ -205,12 +205,27 @@ export class OmniVideoClient {
   private transportError(error: unknown, method: string, url: URL, signal?: AbortSignal): OmniVideoError {
     if (signal?.aborted) return new OmniVideoError('cancelled', 'The request was cancelled.', { cause: error });
     const code = (error as { code?: string })?.code ?? '';
+    const message = (error as Error)?.message ?? String(error);
     const where = `${method} ${url.origin}${url.pathname}`;
-    this.logger.warn(`${where} failed: ${code} ${(error as Error)?.message ?? error}`);
+    this.logger.warn(`${where} failed: ${code} ${message}`);
+    // undici's ProxyAgent: the proxy answered the CONNECT with something other than 200, or 407.
+    const refused = /Proxy response \((\d{3})\)|Proxy Authentication Required \((407)\)/.exec(message);
+    if (refused) return proxyRefused(Number(refused[1] ?? refused[2]), url, error);
+    // A connection error about another endpoint than the target: the proxy itself is down or unknown.
+    const peer = error as { address?: string; port?: number; hostname?: string };
+    const elsewhere = (peer.port !== undefined && String(peer.port) !== effectivePort(url)) || (peer.hostname !== undefined && peer.hostname !== url.hostname);
+    if (CONNECT_CODES.has(code) && elsewhere) {
+      const proxy = `${peer.hostname ?? peer.address ?? ''}${peer.port === undefined ? '' : `:${peer.port}`}`;
+      return new OmniVideoError(
+        'proxy',
+        `Could not reach the proxy ${proxy} (${code}) on the way to ${url.host}; the request was not sent. Check the http.proxy setting or HTTPS_PROXY.`,
+        { cause: error },
+      );
+    }
     if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
       return new OmniVideoError('timeout', `The server at ${url.host} did not answer in time.`, { cause: error });
     }
-    return new OmniVideoError('network', `Could not reach ${url.host} (${code || (error as Error)?.message || 'network error'}). Are you offline?`, { cause: error });
+    return new OmniVideoError('network', `Could not reach ${url.host} (${code || message || 'network error'}). Are you offline?`, { cause: error });
   }
 
   private async statusError(response: Dispatcher.ResponseData, method: string, url: URL, token: string): Promise<OmniVideoError> {
@@ -221,6 +236,7 @@ export class OmniVideoClient {
     const said = serverMessage ? ` The server said: ${serverMessage}` : '';
     const where = `${method} ${url.pathname}`;
     this.logger.warn(`${where} → ${status}${serverMessage ? `: ${serverMessage}` : ''}`);
+    if (status === 407) return proxyRefused(status, url);
     if (status === 401 || status === 403) {
       return new OmniVideoError('auth', `The API key was refused (HTTP ${status}). Run "Omni Video: Set API Key" to set a valid key.${said}`, { status, serverMessage });
     }
@@ -253,6 +269,21 @@ export class OmniVideoClient {
     }
     return parsed.data;
   }
+}
+
+/** Errors of opening a connection (nothing was sent on it). */
+const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+function effectivePort(url: URL): string {
+  return url.port || (url.protocol === 'https:' ? '443' : '80');
+}
+
+function proxyRefused(status: number, url: URL, cause?: unknown): OmniVideoError {
+  const hint =
+    status === 407
+      ? 'It needs credentials: put them in the http.proxy URL (http://user:password@host:port) or set http.proxyAuthorization.'
+      : 'Check the http.proxy setting, HTTPS_PROXY, or http.noProxy for this host.';
+  return new OmniVideoError('proxy', `The proxy refused the request to ${url.host} (HTTP ${status}); it was not sent. ${hint}`, { status, cause });
 }
 
 export function parseBaseUrl(value: string): URL {

@@ -7,6 +7,7 @@ export type ErrorKind =
   | 'rateLimited' // 429
   | 'server' // 5xx
   | 'network' // connection refused, reset, DNS, TLS
+  | 'proxy' // the proxy refused the request (407) or could not be reached: the server never saw it
   | 'timeout' // no answer in time
   | 'badRequest' // 400/413/422: the server refused the request as sent
   | 'notFound' // 404 on a job: the server no longer knows it
@@ -31,7 +32,7 @@ export class OmniVideoError extends Error {
 
   /** Whether repeating the same idempotent request later may succeed. */
   get retryable(): boolean {
-    return this.kind === 'rateLimited' || this.kind === 'server' || this.kind === 'network' || this.kind === 'timeout';
+    return this.kind === 'rateLimited' || this.kind === 'server' || this.kind === 'network' || this.kind === 'timeout' || this.kind === 'proxy';
   }
 }
 

@@ -203,6 +203,14 @@ export class JobManager {
         { cause: error },
       );
     }
+    if (error.kind === 'invalidResponse') {
+      return new OmniVideoError(
+        'unknownOutcome',
+        `The server answered the request, but the answer could not be used (${error.message}), so it may have accepted (and billed) it. ` +
+          'Check the jobs in your provider account before generating again.',
+        { cause: error },
+      );
+    }
     return error;
   }
 

@@ -34,7 +34,12 @@ export function serverErrorText(error: z.infer<typeof serverErrorSchema> | null 
  * provider adds one day does not break parsing; the job logic treats unknown states as still running.
  */
 export const videoJobSchema = z.looseObject({
-  id: z.string().min(1).max(200),
+  // An id is a path segment of later requests: "." or ".." would be resolved away by URL parsing.
+  id: z
+    .string()
+    .min(1)
+    .max(200)
+    .refine((id) => !/^(\.|%2e){1,2}$/i.test(id), 'not a usable job id'),
   object: z.string().optional(),
   model: z.string().optional(),
   status: z.string().min(1),

@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   writeUserSettings(dirs.userDataDir, simulator.apiBaseUrl, DEMO_POLL_SECONDS);
   const port = await portOr(Number(process.env.OMNI_DEMO_PORT ?? 8080));
   // The key comes from the environment fallback, so the demo works at once; "Set API Key" still works.
-  const codeServer = startCodeServer(dirs, port, { OMNI_VIDEO_API_KEY: simulator.token });
+  const codeServer = startCodeServer(dirs, port, false, { OMNI_VIDEO_API_KEY: simulator.token });
   const origin = `http://127.0.0.1:${port}`;
   await waitForCodeServer(origin, codeServer, 60_000);
   const payload = [['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${port}${repoRoot}`], ['skipWelcome', 'true']];

@@ -9,7 +9,8 @@ import { repoRoot, type RunDirs } from './common';
 export const CODE_SERVER_VERSION = '4.100.3';
 export const codeServerBin = path.join(repoRoot, '.vscode-test', `code-server-${CODE_SERVER_VERSION}`, 'node_modules', '.bin', 'code-server');
 
-export function startCodeServer(dirs: RunDirs, port: number, extraEnv: Record<string, string>): ChildProcess {
+/** `workspaceTrust`: start with workspace trust on (the workspace opens in Restricted Mode). */
+export function startCodeServer(dirs: RunDirs, port: number, workspaceTrust: boolean, extraEnv: Record<string, string>): ChildProcess {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv };
   // Variables of a VS Code this runner may have been started from would confuse the server.
   for (const key of Object.keys(env)) {
@@ -28,7 +29,7 @@ export function startCodeServer(dirs: RunDirs, port: number, extraEnv: Record<st
     '--extensions-dir', dirs.extensionsDir,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     dirs.workspaceDir,
   ];
   const out = fs.openSync(path.join(dirs.runDir, 'code-server.log'), 'a');

@@ -62,7 +62,8 @@ function pruneRuns(runsDir: string, keep: number): void {
 }
 
 /** User settings for the test window: the extension talks to the simulator, the workbench stays quiet. */
-export function writeUserSettings(userDataDir: string, apiBaseUrl: string, pollIntervalSeconds = 1): string {
+/** `workspaceTrust`: trust on, no startup prompt, so the workspace opens in Restricted Mode. */
+export function writeUserSettings(userDataDir: string, apiBaseUrl: string, pollIntervalSeconds = 1, workspaceTrust = false): string {
   const settings = {
     'omniVideo.baseUrl': apiBaseUrl,
     'omniVideo.pollIntervalSeconds': pollIntervalSeconds,
@@ -71,7 +72,9 @@ export function writeUserSettings(userDataDir: string, apiBaseUrl: string, pollI
     'extensions.autoCheckUpdates': false,
     'extensions.autoUpdate': false,
     'telemetry.telemetryLevel': 'off',
-    'security.workspace.trust.enabled': false,
+    'security.workspace.trust.enabled': workspaceTrust,
+    'security.workspace.trust.startupPrompt': 'never',
+    'security.workspace.trust.banner': 'never',
     'window.zoomLevel': 0,
     // The run directory is inside this repository: without this, a "git repository found in the
     // parent folders" notification covers the bottom right of every screenshot.

@@ -77,8 +77,31 @@ interface Resources {
 }
 const resources: Resources = {};
 
+/**
+ * A pass is one code-server + browser session. The main pass runs with workspace trust disabled (as
+ * most of the suite assumes); the restricted pass starts VS Code with workspace trust on and the
+ * workspace not trusted (Restricted Mode) and runs only the tests written for it.
+ */
+interface Pass {
+  name: string;
+  workspaceTrust: 'disabled' | 'restricted';
+  grep?: string;
+}
+
+/** The suite's describe() title of the tests that run in the restricted pass (restricted.test.ts). */
+const RESTRICTED_SUITE = 'Restricted Mode';
+
+function passesToRun(): Pass[] {
+  const grep = process.env.OMNI_TEST_GREP || undefined;
+  const wantsRestricted = !grep || new RegExp(grep).test(RESTRICTED_SUITE);
+  const passes: Pass[] = [];
+  // OMNI_TEST_GREP='Restricted' runs only the restricted pass; 'Security|Restricted' runs both.
+  if (!grep || !/^restricted/i.test(grep)) passes.push({ name: 'main', workspaceTrust: 'disabled', grep });
+  if (wantsRestricted) passes.push({ name: 'restricted', workspaceTrust: 'restricted', grep: RESTRICTED_SUITE });
+  return passes;
+}
+
 async function main(): Promise<number> {
-  const timeoutMs = envNumber('OMNI_TEST_TIMEOUT_MS', 15 * 60_000);
   checkAllTestsListed();
   checkBuilt();
   if (!fs.existsSync(codeServerBin)) {
@@ -87,7 +110,25 @@ async function main(): Promise<number> {
   if (!fs.existsSync(CHROMIUM)) {
     throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (or set OMNI_CHROMIUM)`);
   }
+  const total: SuiteResult = { passed: 0, failed: 0, pending: 0 };
+  let exitCode = 0;
+  for (const pass of passesToRun()) {
+    log(`pass "${pass.name}" (workspace trust ${pass.workspaceTrust}${pass.grep ? `, tests matching "${pass.grep}"` : ''})`);
+    const { result, code } = await runPass(pass);
+    const summary = summarize(result, code);
+    log(`pass "${pass.name}": ${summary.line.replace(/^integration: /, '')}`);
+    total.passed += result?.passed ?? 0;
+    total.failed += summary.exitCode !== 0 ? Math.max(1, result?.failed ?? 0) : 0;
+    total.pending += result?.pending ?? 0;
+    if (summary.exitCode !== 0) exitCode = 1;
+  }
+  const summary = summarize(total, exitCode);
+  console.log(summary.line);
+  return summary.exitCode;
+}
 
+async function runPass(pass: Pass): Promise<{ result: SuiteResult | undefined; code: number }> {
+  const timeoutMs = envNumber('OMNI_TEST_TIMEOUT_MS', 15 * 60_000);
   const dirs = createRunDir();
   log(`run directory ${path.relative(repoRoot, dirs.runDir)}`);
 
@@ -95,7 +136,7 @@ async function main(): Promise<number> {
   const simulator = await startSimulator({ host: '127.0.0.1', queuedMs: 600, processingMs: 2500, log: (line) => simLog.write(line + '\n') });
   resources.simulator = simulator;
   log(`simulator at ${simulator.apiBaseUrl}`);
-  writeUserSettings(dirs.userDataDir, simulator.apiBaseUrl);
+  writeUserSettings(dirs.userDataDir, simulator.apiBaseUrl, 1, pass.workspaceTrust === 'restricted');
 
   const workbench: { page?: Page; expectReload?: (navigate: boolean) => void } = {};
   let probeResult: SuiteResult | undefined;
@@ -125,7 +166,9 @@ async function main(): Promise<number> {
 
   const port = await freePort();
   const codeServerStart = Date.now();
-  const codeServer = startCodeServer(dirs, port, {
+  const codeServer = startCodeServer(dirs, port, pass.workspaceTrust === 'restricted', {
+    OMNI_TEST_GREP: pass.grep ?? '',
+    OMNI_WORKSPACE_TRUST: pass.workspaceTrust,
     OMNI_SIM_API_URL: simulator.apiBaseUrl,
     OMNI_SIM_CONTROL_URL: simulator.controlUrl,
     OMNI_SIM_TOKEN: simulator.token,
@@ -239,8 +282,7 @@ async function main(): Promise<number> {
   }
 
   await cleanup();
-  console.log(summary.line);
-  return summary.exitCode;
+  return { result, code: summary.exitCode === 0 ? (code ?? 1) : 1 };
 }
 
 /** codeAutomationLog gets console.log's arguments, format string first (mocha's reporter uses %s, %d). */

@@ -48,6 +48,8 @@ export interface Faults {
   failMessage?: string;
   /** Extra delay before every API-origin /v1 answer. */
   latencyMs: number;
+  /** Ids handed to the next creates, one each, instead of `video_<ulid>` (hostile ids: `../../x`). */
+  nextJobIds: string[];
   /** Accept the request and never answer (until reset/close). */
   hang: { count: number; routes: Route[] };
 }
@@ -165,12 +167,13 @@ export function defaultFaults(): Faults {
     failJobs: false,
     failMessage: undefined,
     latencyMs: 0,
+    nextJobIds: [],
     hang: { count: 0, routes: [...ALL_ROUTES] },
   };
 }
 
 const NESTED_FAULTS = ['rateLimit', 'serverError', 'dropConnection', 'truncateDownload', 'ignoreRange', 'notMp4', 'redirectStatus', 'hang'] as const;
-const SCALAR_FAULTS = ['failJobs', 'failMessage', 'latencyMs'] as const;
+const SCALAR_FAULTS = ['failJobs', 'failMessage', 'latencyMs', 'nextJobIds'] as const;
 
 /** Merges `patch` into `target` in place: nested objects are replaced whole, missing fields from defaults. */
 export function mergeFaults(target: Faults, patch: Partial<Faults>): void {
@@ -200,10 +203,13 @@ export function mergeFaults(target: Faults, patch: Partial<Faults>): void {
       if (key === 'latencyMs' && (typeof value !== 'number' || !(value >= 0))) {
         throw new Error(`fault 'latencyMs' must be a number >= 0`);
       }
+      if (key === 'nextJobIds' && (!Array.isArray(value) || value.some((id) => typeof id !== 'string' || id === ''))) {
+        throw new Error(`fault 'nextJobIds' must be an array of non-empty strings`);
+      }
       if (key === 'failMessage' && value !== undefined && value !== null && typeof value !== 'string') {
         throw new Error(`fault 'failMessage' must be a string`);
       }
-      (target as unknown as Record<string, unknown>)[key] = value ?? undefined;
+      (target as unknown as Record<string, unknown>)[key] = Array.isArray(value) ? [...value] : (value ?? undefined);
     } else {
       throw new Error(`unknown fault '${key}'`);
     }
@@ -720,7 +726,7 @@ class SimulatorImpl implements Simulator {
     };
     if (status === 'completed') {
       const completedAt = Math.floor((job.createdAtMs + job.queuedMs + job.processingMs) / 1000);
-      view.video_url = `${this.storageOrigin}/files/${job.id}.mp4?sig=${job.sigs[0]}`;
+      view.video_url = `${this.storageOrigin}/files/${encodeURIComponent(job.id)}.mp4?sig=${job.sigs[0]}`;
       view.seconds = job.secondsReturned;
       view.size = job.size;
       view.completed_at = completedAt;
@@ -1063,7 +1069,7 @@ class SimulatorImpl implements Simulator {
 
     const now = Date.now();
     const job: SimJob = {
-      id: `video_${ulidLike(now)}`,
+      id: this.faults.nextJobIds.shift() ?? `video_${ulidLike(now)}`,
       createdAtMs: now,
       queuedMs: this.config.queuedMs,
       processingMs: this.config.processingMs,
@@ -1121,7 +1127,7 @@ class SimulatorImpl implements Simulator {
     }
     const sig = this.newSig();
     job.sigs.push(sig);
-    this.send(ctx, 302, { location: `${this.storageOrigin}/files/${job.id}.mp4?sig=${sig}`, 'cache-control': 'no-store' }, '');
+    this.send(ctx, 302, { location: `${this.storageOrigin}/files/${encodeURIComponent(job.id)}.mp4?sig=${sig}`, 'cache-control': 'no-store' }, '');
   }
 
   // ----- storage origin -----

@@ -8,6 +8,8 @@ import { promisify } from 'node:util';
 import type { Dispatcher } from 'undici';
 import { OmniVideoClient } from '../../src/core/apiClient';
 import { OmniVideoError } from '../../src/core/errors';
+import { JobManager } from '../../src/core/jobManager';
+import { JobStore, MemoryStateStorage } from '../../src/core/jobStore';
 import type { Logger } from '../../src/core/logger';
 import {
   buildDispatcher,
@@ -19,6 +21,7 @@ import {
   redactProxyUrl,
   type ProxyConfig,
 } from '../../src/core/proxy';
+import { buildTextRequest, parseGenerationParams } from '../../src/core/requestBuilder';
 import { startConnectProxy, type ConnectProxy } from '../simulator/connectProxy';
 import { startSimulator, LANDSCAPE_FIXTURE, type Simulator } from '../simulator/server';
 import { tempDir } from './helpers';
@@ -350,6 +353,32 @@ describe('Proxy: requests through a local CONNECT proxy', () => {
     assert.equal(storageAuthorizations(), 0);
   });
 
+  it('a proxy that refuses (407) or is down is named as the cause, and a create it stopped is not "maybe billed"', async () => {
+    const wrong = dispatcherFor(config({ proxy: authProxy.url.replace('http://', `http://${PROXY_USER}:wrong@`), proxyLoopback: true }));
+    const down = dispatcherFor(config({ proxy: 'http://127.0.0.1:1', proxyLoopback: true }));
+    const unknownHost = dispatcherFor(config({ proxy: 'http://proxy.invalid:3128', proxyLoopback: true }));
+    const cases: [Dispatcher, RegExp][] = [
+      [wrong.dispatcher, /proxy refused the request to 127\.0\.0\.1:\d+ \(HTTP 407\); it was not sent\. It needs credentials/],
+      [down.dispatcher, /Could not reach the proxy 127\.0\.0\.1:1 \(ECONNREFUSED\) on the way to 127\.0\.0\.1:\d+; the request was not sent/],
+      [unknownHost.dispatcher, /Could not reach the proxy proxy\.invalid \(E(NOTFOUND|AI_AGAIN)\) on the way/],
+    ];
+    for (const [dispatcher, message] of cases) {
+      const client = new OmniVideoClient({ baseUrl: sim.apiBaseUrl, getToken: async () => sim.token, dispatcher, requestTimeoutMs: 3000 });
+      await assert.rejects(client.getVideo('video_x'), (error: unknown) => error instanceof OmniVideoError && error.kind === 'proxy' && message.test(error.message));
+      const manager = new JobManager({ client: () => client, store: new JobStore(new MemoryStateStorage()), pollIntervalMs: () => 50 });
+      try {
+        const built = buildTextRequest('omni-fast', parseGenerationParams({ prompt: 'Through a broken proxy', seconds: '4', aspectRatio: '16:9' }));
+        await assert.rejects(
+          manager.submit({ mode: built.mode, prompt: 'Through a broken proxy', body: built.body, recordedRequest: built.recorded, outputDir: dir }),
+          (error: unknown) => error instanceof OmniVideoError && error.kind === 'proxy' && !/billed/.test(error.message),
+        );
+      } finally {
+        manager.dispose();
+      }
+    }
+    assert.equal(sim.requests.length, 0, 'nothing reached the server');
+  });
+
   it('http.proxyAuthorization is sent as Proxy-Authorization', async () => {
     const expected = `Basic ${Buffer.from(`${PROXY_USER}:${PROXY_PASSWORD}`).toString('base64')}`;
     const { dispatcher, description } = dispatcherFor(config({ proxy: authProxy.url, proxyAuthorization: expected, proxyLoopback: true }));
@@ -423,6 +452,17 @@ describe('Proxy: HTTPS targets through a CONNECT tunnel', function () {
   afterEach(async () => {
     await Promise.all(open.splice(0).map((d) => d.close().catch(() => undefined)));
     await cleanup();
+  });
+
+  it('a tunnel the proxy refuses (407 to CONNECT) is a proxy error, not "offline"', async () => {
+    const guarded = await startConnectProxy({ credentials: { username: PROXY_USER, password: PROXY_PASSWORD } });
+    try {
+      const dispatcher = dispatcherFor(config({ proxy: guarded.url, strictSSL: false, proxyLoopback: true }));
+      const client = new OmniVideoClient({ baseUrl: httpsBase, getToken: async () => sim.token, dispatcher, requestTimeoutMs: 3000 });
+      await assert.rejects(client.getVideo('video_x'), (error: unknown) => error instanceof OmniVideoError && error.kind === 'proxy' && /HTTP 407\); it was not sent/.test(error.message));
+    } finally {
+      await guarded.close();
+    }
   });
 
   it('an https API goes through a CONNECT tunnel and http storage through plain forwarding (strictSSL off for the self-signed certificate)', async () => {

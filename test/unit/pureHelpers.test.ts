@@ -5,6 +5,7 @@ import { redactDataUris } from '../../src/core/logger';
 import { idTail, outputBaseName, slugify } from '../../src/core/outputNaming';
 import { buildTextRequest, parseGenerationParams } from '../../src/core/requestBuilder';
 import { serverErrorText, videoJobSchema } from '../../src/core/schemas';
+import { inertMessageText } from '../../src/core/messageText';
 import { scrubForDisk } from '../../src/core/sidecar';
 
 describe('Output names', () => {
@@ -73,5 +74,16 @@ describe('What reaches logs and disk', () => {
 
   it('data URIs never reach a sidecar', () => {
     assert.deepEqual(scrubForDisk({ images: ['data:image/jpeg;base64,AAAA', 'https://x/y.png'], n: 1 }), { images: ['data:image/jpeg;base64,<omitted>', 'https://x/y.png'], n: 1 });
+  });
+});
+
+describe('inertMessageText', () => {
+  it('breaks the [label](target) link syntax of notifications and keeps the text readable', () => {
+    const hostile = 'Blocked. [Fix it](command:omniVideo.clearApiKey) or [see] (https://evil.test)';
+    const inert = inertMessageText(hostile);
+    assert.doesNotMatch(inert, /\]\s*\(/, 'no "](" left');
+    assert.equal(inert.replace(/\u200b/g, ''), hostile, 'only zero-width spaces were added');
+    assert.equal(inertMessageText('plain [note] (not a link) text'), 'plain [note]\u200b (not a link) text');
+    assert.equal(inertMessageText('no brackets'), 'no brackets');
   });
 });
