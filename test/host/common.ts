@@ -165,3 +165,27 @@ export function envNumber(name: string, fallback: number): number {
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/**
+ * Files under `dir` (recursively) whose bytes contain `secret` as UTF-8 or UTF-16LE: the token scan
+ * after each run covers the workspace, the logs (the Omni Video output channel included), VS Code's
+ * user data and the browser profile.
+ */
+export function filesContaining(dir: string, secret: string): { scanned: number; found: string[] } {
+  const needles = [Buffer.from(secret, 'utf8'), Buffer.from(secret, 'utf16le')];
+  const found: string[] = [];
+  let scanned = 0;
+  const walk = (current: string) => {
+    for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
+      const full = path.join(current, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile()) {
+        scanned++;
+        const bytes = fs.readFileSync(full);
+        if (needles.some((needle) => bytes.includes(needle))) found.push(path.relative(dir, full));
+      }
+    }
+  };
+  walk(dir);
+  return { scanned, found };
+}

@@ -33,6 +33,7 @@ import {
   checkBuilt,
   createRunDir,
   envNumber,
+  filesContaining,
   parseResultLine,
   readResultFile,
   repoRoot,
@@ -267,9 +268,17 @@ async function runPass(pass: Pass): Promise<{ result: SuiteResult | undefined; c
     await failureReport(dirs, page);
   }
 
+  // The key the suite used must not be in any file of the run: logs, workspace, sidecars, storage.
+  await resources.context?.close().catch(() => undefined);
+  resources.context = undefined;
+  const scan = filesContaining(dirs.runDir, simulator.token);
+  log(`token scan: ${scan.scanned} files under the run directory, the API key found in ${scan.found.length}`);
+  if (scan.found.length > 0) {
+    console.error(`integration: the API key was written to ${scan.found.join(', ')}`);
+    summary.exitCode = 1;
+  }
+
   if (keepOpen) {
-    await resources.context?.close().catch(() => undefined);
-    resources.context = undefined;
     // The same window with the extension under development, without running the tests again.
     const devUrl = `${workbenchUrl}&payload=${encodeURIComponent(JSON.stringify([payload[0], payload[2]]))}`;
     console.log(`\nOMNI_KEEP_OPEN=1: code-server stays up (and the simulator at ${simulator.apiBaseUrl}); open`);
