@@ -19,9 +19,15 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: 
   return node;
 }
 
+type ActionMessage = 'reveal' | 'copyPrompt' | 'regenerate' | 'insertIntoDocument' | 'openSystemPlayer' | 'makePlayableCopy';
+
 function render(info: PreviewInfo): void {
   root.replaceChildren();
-  vscode.setState({ file: info.file, currentTime: info.startAt });
+  // Where playback was: from the host after a reload, else from this webview's own state (a hidden
+  // panel or a custom editor is rebuilt when shown again).
+  const saved = vscode.getState();
+  const startAt = info.startAt ?? (saved?.file === info.file ? saved.currentTime : undefined);
+  vscode.setState({ file: info.file, currentTime: startAt });
 
   const video = el('video');
   video.controls = true;
@@ -34,10 +40,16 @@ function render(info: PreviewInfo): void {
   message.setAttribute('role', 'status');
   message.hidden = true;
 
+  const notes = el('div', { className: 'notes' });
+  notes.setAttribute('role', 'note');
+  for (const note of info.playbackNotes) notes.append(el('p', { text: note }));
+  notes.hidden = info.playbackNotes.length === 0;
+
   video.addEventListener('loadedmetadata', () => {
-    if (info.startAt && info.startAt < video.duration) video.currentTime = info.startAt;
+    if (startAt && startAt < video.duration) video.currentTime = startAt;
     void play(video, message, info);
   });
+  if (info.expectAudio) watchAudio(video, notes, info);
   video.addEventListener('error', () => {
     const code = video.error?.code ?? 0;
     message.hidden = false;
@@ -62,12 +74,16 @@ function render(info: PreviewInfo): void {
   row(info.labels.created, info.createdAt);
 
   const actions = el('div', { className: 'actions' });
-  const button = (label: string, type: 'reveal' | 'copyPrompt') => {
-    const b = el('button', { text: label });
+  const button = (label: string, type: ActionMessage, secondary = true) => {
+    const b = el('button', { text: label, className: secondary ? 'secondary' : '' });
     b.type = 'button';
     b.addEventListener('click', () => vscode.postMessage({ type }));
     actions.append(b);
   };
+  if (info.actions.openSystemPlayer) button(info.labels.openSystemPlayer, 'openSystemPlayer', false);
+  if (info.actions.makePlayableCopy) button(info.labels.makePlayableCopy, 'makePlayableCopy', false);
+  if (info.actions.regenerate) button(info.labels.regenerate, 'regenerate');
+  if (info.actions.insertIntoDocument) button(info.labels.insertIntoDocument, 'insertIntoDocument');
   button(info.labels.reveal, 'reveal');
   if (info.prompt) button(info.labels.copyPrompt, 'copyPrompt');
 
@@ -80,7 +96,7 @@ function render(info: PreviewInfo): void {
   }
   details.append(meta, actions);
 
-  root.append(el('div', { className: 'player' }, video, message), details);
+  root.append(el('div', { className: 'player' }, video, message, notes), details);
 }
 
 async function play(video: HTMLVideoElement, message: HTMLElement, info: PreviewInfo): Promise<void> {
@@ -100,6 +116,27 @@ async function play(video: HTMLVideoElement, message: HTMLElement, info: Preview
       vscode.postMessage({ type: 'playback', state: 'paused', detail: String(error).slice(0, 200) });
     }
   }
+}
+
+/**
+ * The host expects the audio to play; Chromium's decoded-byte counter is the final word. Desktop
+ * VS Code has no AAC decoder: the video then plays silently, and this says so instead.
+ */
+function watchAudio(video: HTMLVideoElement, notes: HTMLElement, info: PreviewInfo): void {
+  const counter = () => (video as HTMLVideoElement & { webkitAudioDecodedByteCount?: number }).webkitAudioDecodedByteCount;
+  if (counter() === undefined) return; // not Chromium: nothing to measure
+  let played = 0;
+  const onTime = () => {
+    played = Math.max(played, video.currentTime);
+    if (played < 1.5) return;
+    video.removeEventListener('timeupdate', onTime);
+    if (counter() === 0) {
+      notes.append(el('p', { text: info.labels.noAudioDecoded }));
+      notes.hidden = false;
+      vscode.postMessage({ type: 'playback', state: 'noAudio' });
+    }
+  };
+  video.addEventListener('timeupdate', onTime);
 }
 
 window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {

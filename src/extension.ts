@@ -6,6 +6,7 @@ import { JOBS_VIEW_ID } from './commands/jobCommands';
 import { OmniVideoClient } from './core/apiClient';
 import { JobManager } from './core/jobManager';
 import { JobStore } from './core/jobStore';
+import { playbackHostFromEnv } from './core/playability';
 import { DispatcherCache } from './core/proxy';
 import { readProxyConfig } from './network';
 import { GenerationService } from './generationService';
@@ -15,13 +16,13 @@ import { readSettings } from './settings';
 import { JobsTreeProvider } from './ui/jobsTree';
 import { PreviewPanels } from './ui/previewPanel';
 import { JobsStatusBarItem } from './ui/statusBar';
-import { PREVIEW_VIEW_TYPE } from './shared/protocol';
+import { PREVIEW_VIEW_TYPE, VIDEO_EDITOR_VIEW_TYPE } from './shared/protocol';
 
 export function activate(context: vscode.ExtensionContext): OmniVideoApi {
   const log = vscode.window.createOutputChannel('Omni Video', { log: true });
   const keys = new ApiKeyStore(context.secrets, context.globalState);
   const store = new JobStore(context.workspaceState, log);
-  const previews = new PreviewPanels(context.extensionUri, store, log);
+  const previews = new PreviewPanels(context.extensionUri, store, log, playbackHostFromEnv(vscode.env));
   const network = new DispatcherCache(readProxyConfig, process.env, (description) => log.info(`Network: ${description}`));
   const manager = new JobManager({
     client: () =>
@@ -44,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): OmniVideoApi {
     new JobsStatusBarItem(store),
     vscode.window.createTreeView(JOBS_VIEW_ID, { treeDataProvider: jobsTree, showCollapseAll: false }),
     vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, previews),
+    vscode.window.registerCustomEditorProvider(VIDEO_EDITOR_VIEW_TYPE, previews, { supportsMultipleEditorsPerDocument: true }),
     keys.onDidChange(() => manager.resumeAfterAuthChange()),
     ...registerCommands({ context, manager, keys, service, previews }),
   );

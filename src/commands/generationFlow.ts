@@ -41,7 +41,7 @@ export class GenerationFlow {
   }
 
   /** Interactive: asks what is missing, then submits. Resolves undefined when the user cancels. */
-  async runInteractive(mode: JobMode, media: MediaOptions | MediaStep): Promise<string | undefined> {
+  async runInteractive(mode: JobMode, media: MediaOptions | MediaStep, options: { initialPrompt?: string } = {}): Promise<string | undefined> {
     try {
       outputFolder(); // fail before asking anything when no folder is open
       const extraStep = typeof media === 'function';
@@ -53,7 +53,7 @@ export class GenerationFlow {
       const inputs = await this.service.prepareInputs(chosen);
       if (inputs.warnings.length && !(await confirmWarnings(inputs.warnings))) return undefined;
       const first = extraStep ? 2 : 1;
-      const prompt = await this.askPrompt(mode, title(first));
+      const prompt = await this.askPrompt(mode, title(first), options.initialPrompt);
       if (prompt === undefined) return undefined;
       const settings = readSettings();
       const seconds = await pickOne<Seconds>(
@@ -101,14 +101,14 @@ export class GenerationFlow {
    * The prompt, typed or picked from recent prompts. What is typed is kept as a draft (workspace
    * state) until it is sent, so cancelling or a failed submission loses nothing.
    */
-  private askPrompt(mode: JobMode, title: string): Promise<string | undefined> {
+  private askPrompt(mode: JobMode, title: string, initialPrompt?: string): Promise<string | undefined> {
     return new Promise((resolve) => {
       const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { prompt?: string }>();
       pick.title = title;
       pick.placeholder = promptPlaceholder(mode);
       pick.ignoreFocusOut = true;
       pick.matchOnDescription = false;
-      pick.value = this.workspaceState.get<string>(DRAFT_KEY, '');
+      pick.value = initialPrompt ?? this.workspaceState.get<string>(DRAFT_KEY, '');
       const recent = this.recentPrompts().map((p) => ({ label: p, prompt: p, description: vscode.l10n.t('recent') }));
       const update = () => {
         const typed = pick.value.trim();
@@ -118,7 +118,7 @@ export class GenerationFlow {
       update();
       let done = false;
       pick.onDidChangeValue((value) => {
-        void this.workspaceState.update(DRAFT_KEY, value);
+        if (initialPrompt === undefined) void this.workspaceState.update(DRAFT_KEY, value); // a selection is not a draft
         update();
       });
       pick.onDidAccept(() => {

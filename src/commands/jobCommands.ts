@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { JobRecord } from '../core/jobModel';
+import { readSidecar } from '../core/sidecar';
 import type { JobManager } from '../core/jobManager';
 import type { JobStore } from '../core/jobStore';
 import { inertMessageText } from '../core/messageText';
@@ -61,13 +62,27 @@ export function retryJob(manager: JobManager, arg: unknown): void {
   if (job && manager.retry(job.id)) void vscode.window.setStatusBarMessage(vscode.l10n.t('Omni Video: retrying'), 2000);
 }
 
+/** What a regeneration needs: the prompt and the request as recorded (job record or sidecar). */
+async function regenerationSource(store: JobStore, arg: unknown): Promise<{ prompt: string; request: Record<string, unknown> } | undefined> {
+  if (arg instanceof vscode.Uri) {
+    const job = store.list().find((j) => j.file === arg.fsPath);
+    if (job) return job;
+    const sidecar = await readSidecar(arg.fsPath);
+    return sidecar && { prompt: sidecar.prompt, request: sidecar.request };
+  }
+  return jobFrom(store, arg);
+}
+
 /**
  * Regenerate: the same request as a new job, only on the user's click (it is billed again). Media is
  * read again from the recorded workspace paths or URLs; inline data that was never kept cannot be.
  */
 export async function regenerateJob(store: JobStore, flow: GenerationFlow, arg: unknown): Promise<string | undefined> {
-  const job = jobFrom(store, arg);
-  if (!job) return undefined;
+  const job = await regenerationSource(store, arg);
+  if (!job) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('Omni Video: there is no record of how this video was made, so it cannot be regenerated.'));
+    return undefined;
+  }
   const request = job.request;
   const media = (value: unknown) => (typeof value === 'string' && !value.startsWith('data:') ? value : undefined);
   const images = Array.isArray(request.images) ? request.images.map(media) : undefined;

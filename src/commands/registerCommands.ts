@@ -4,6 +4,7 @@ import type { JobManager } from '../core/jobManager';
 import type { GenerationService } from '../generationService';
 import type { PreviewPanels } from '../ui/previewPanel';
 import { clearApiKey, setApiKey } from './apiKeyCommands';
+import { LastTextEditor, generateFromSelection, insertIntoDocument } from './documentCommands';
 import { GenerationFlow } from './generationFlow';
 import { editVideo, imageToVideo, interpolate, referencesToVideo } from './mediaCommands';
 import { clearFinishedJobs, copyJobPrompt, openPreview, regenerateJob, retryJob, removeJob, revealJobFile, showJobs, stopTrackingJob } from './jobCommands';
@@ -20,6 +21,7 @@ export interface CommandDependencies {
 export function registerCommands({ context, manager, keys, service, previews }: CommandDependencies): vscode.Disposable[] {
   const flow = new GenerationFlow(service, context.workspaceState, context.globalState);
   const store = manager.store;
+  const editors = new LastTextEditor();
   const commands: Record<string, (...args: unknown[]) => unknown> = {
     'omniVideo.generate': (args) => (args === undefined || args === null ? flow.runInteractive('text', {}) : flow.runScripted(args)),
     'omniVideo.imageToVideo': (clicked, selected) => imageToVideo(flow, clicked, selected),
@@ -37,6 +39,8 @@ export function registerCommands({ context, manager, keys, service, previews }: 
     'omniVideo.retryJob': (arg) => retryJob(manager, arg),
     'omniVideo.regenerateJob': (arg) => regenerateJob(store, flow, arg),
     'omniVideo.clearFinishedJobs': () => clearFinishedJobs(store),
+    'omniVideo.generateFromSelection': (options) => generateFromSelection(flow, options),
+    'omniVideo.insertIntoDocument': (video) => insertIntoDocument(store, previews, editors, video),
   };
-  return Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
+  return [editors, ...Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, handler))];
 }

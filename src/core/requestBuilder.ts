@@ -1,14 +1,17 @@
 import { z } from 'zod';
 import { OmniVideoError } from './errors';
 import type { JobMode } from './jobModel';
-import { ASPECT_RATIOS, RESOLUTIONS, SECONDS, type CreateVideoRequest } from './schemas';
+import { ASPECT_RATIOS, MAX_PROMPT_CHARS, RESOLUTIONS, SECONDS, type CreateVideoRequest } from './schemas';
 
 /** Generation parameters after defaults from the settings were applied. */
 export const generationParamsSchema = z.object({
   prompt: z
     .string({ error: 'The prompt must be text.' })
     .transform((s) => s.trim())
-    .pipe(z.string().min(1, 'The prompt is empty: describe the scene, camera motion, light and mood.')),
+    .pipe(z.string().min(1, 'The prompt is empty: describe the scene, camera motion, light and mood.'))
+    .refine((s) => Array.from(s).length <= MAX_PROMPT_CHARS, {
+      error: (issue) => `The prompt is ${Array.from(String(issue.input)).length} characters long; at most ${MAX_PROMPT_CHARS} are accepted.`,
+    }),
   seconds: z.enum(SECONDS, { error: 'Duration must be "4", "8" or "10" seconds.' }),
   aspectRatio: z.enum(ASPECT_RATIOS, { error: 'Aspect ratio must be one of 16:9, 9:16, 1:1, 4:3, 3:4.' }),
   resolution: z.enum(RESOLUTIONS, { error: 'Resolution must be one of 720p, 1080p, 2k, 4k.' }).optional(),

@@ -2,23 +2,40 @@ import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { OmniVideoError, describeError } from '../core/errors';
 import type { JobStore } from '../core/jobStore';
 import type { Logger } from '../core/logger';
+import { readMp4Codecs } from '../core/mp4Codecs';
+import { findOnPath, makePlayableCopy } from '../core/playableCopy';
+import { decidePlayability, type PlaybackHost } from '../core/playability';
 import { readSidecar } from '../core/sidecar';
 import { PREVIEW_VIEW_TYPE, previewStateSchema, webviewToHostSchema, type HostToWebview, type PreviewInfo, type PreviewLabels } from '../shared/protocol';
+import { localizePlaybackNotes } from './playbackNotes';
+
+/** What every preview needs from the extension, whichever way it was opened. */
+export interface PreviewContext {
+  extensionUri: vscode.Uri;
+  store: JobStore;
+  logger: Logger;
+  /** What the webview host can play (from `vscode.env`). */
+  playbackHost: PlaybackHost;
+  /** Opens a video in the preview panel (a playable copy, once made). */
+  show(file: vscode.Uri): Promise<unknown>;
+}
 
 /**
- * Plays saved videos in a webview panel: one panel per file, restored after a reload by the
- * serializer. The video is loaded from the workspace with `asWebviewUri`, never inlined.
+ * Plays videos in webviews: the preview panel of `omniVideo.openPreview` (one per file, restored after
+ * a reload by the serializer) and the custom editor `omniVideo.videoPreview` ("Open With…", restored by
+ * VS Code). Both are the same PreviewSession. The video is loaded with `asWebviewUri`, never inlined.
  */
-export class PreviewPanels implements vscode.WebviewPanelSerializer, vscode.Disposable {
+export class PreviewPanels implements vscode.WebviewPanelSerializer, vscode.CustomReadonlyEditorProvider, vscode.Disposable {
   private readonly panels = new Map<string, PreviewSession>();
+  private readonly editors = new Set<PreviewSession>();
+  private readonly context: PreviewContext;
 
-  constructor(
-    private readonly extensionUri: vscode.Uri,
-    private readonly store: JobStore,
-    private readonly logger: Logger,
-  ) {}
+  constructor(extensionUri: vscode.Uri, store: JobStore, logger: Logger, playbackHost: PlaybackHost) {
+    this.context = { extensionUri, store, logger, playbackHost, show: (file) => this.show(file) };
+  }
 
   /** Opens (or reveals) the preview of a video file. */
   async show(file: vscode.Uri, options: { preserveFocus?: boolean } = {}): Promise<vscode.WebviewPanel> {
@@ -57,21 +74,46 @@ export class PreviewPanels implements vscode.WebviewPanelSerializer, vscode.Disp
     await this.attach(panel, file, parsed.data.currentTime);
   }
 
+  openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
+    return { uri, dispose: () => undefined };
+  }
+
+  async resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): Promise<void> {
+    panel.webview.options = this.webviewOptions(document.uri);
+    const session = new PreviewSession(panel, document.uri, this.context);
+    this.editors.add(session);
+    panel.onDidDispose(() => {
+      this.editors.delete(session);
+      session.dispose();
+    });
+    await session.load();
+  }
+
+  /** Every open preview (panels and custom editors), e.g. to read what they show in tests. */
+  get sessions(): readonly PreviewSession[] {
+    return [...this.panels.values(), ...this.editors];
+  }
+
   dispose(): void {
-    for (const session of this.panels.values()) session.panel.dispose();
+    for (const session of this.sessions) session.panel.dispose();
     this.panels.clear();
+    this.editors.clear();
   }
 
   private webviewOptions(file: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
     return {
       enableScripts: true,
       retainContextWhenHidden: false,
-      localResourceRoots: [vscode.Uri.file(path.dirname(file.fsPath)), vscode.Uri.joinPath(this.extensionUri, 'dist', 'media'), vscode.Uri.joinPath(this.extensionUri, 'media')],
+      localResourceRoots: [
+        vscode.Uri.file(path.dirname(file.fsPath)),
+        vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'media'),
+        vscode.Uri.joinPath(this.context.extensionUri, 'media'),
+      ],
     };
   }
 
   private async attach(panel: vscode.WebviewPanel, file: vscode.Uri, startAt?: number): Promise<void> {
-    const session = new PreviewSession(panel, file, this.extensionUri, this.store, this.logger, startAt);
+    const session = new PreviewSession(panel, file, this.context, startAt);
     this.panels.set(file.fsPath, session);
     panel.onDidDispose(() => {
       if (this.panels.get(file.fsPath) === session) this.panels.delete(file.fsPath);
@@ -81,23 +123,34 @@ export class PreviewPanels implements vscode.WebviewPanelSerializer, vscode.Disp
   }
 }
 
-class PreviewSession {
+/** ffmpeg on the PATH, looked up once per session of the extension host. */
+let ffmpegLookup: Promise<string | undefined> | undefined;
+const findFfmpeg = () => (ffmpegLookup ??= findOnPath('ffmpeg'));
+
+export class PreviewSession {
   private ready = false;
   /** The last message, sent again whenever the webview (re)loads: a hidden panel is rebuilt when shown. */
   private latest: HostToWebview | undefined;
   private prompt: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly extensionUri: vscode.Uri;
+  private readonly store: JobStore;
+  private readonly logger: Logger;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
     readonly file: vscode.Uri,
-    private readonly extensionUri: vscode.Uri,
-    private readonly store: JobStore,
-    private readonly logger: Logger,
+    private readonly context: PreviewContext,
     private readonly startAt?: number,
   ) {
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon-video.svg');
+    ({ extensionUri: this.extensionUri, store: this.store, logger: this.logger } = context);
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon-video.svg');
     this.disposables.push(panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)));
+  }
+
+  /** What the webview was last sent (tests read the preview's state through this). */
+  get shown(): PreviewInfo | undefined {
+    return this.latest?.info;
   }
 
   async load(): Promise<void> {
@@ -159,6 +212,10 @@ class PreviewSession {
     const size = job?.size ?? stringField(serverJob, 'size');
     const createdAt = job?.createdAt ?? (sidecar ? Date.parse(sidecar.createdAt) : undefined);
     this.prompt = job?.prompt ?? sidecar?.prompt;
+    const host = this.context.playbackHost;
+    const codecs = await readMp4Codecs(fsPath);
+    const playability = decidePlayability(codecs, host);
+    if (playability.notes.length) this.logger.info(`Preview ${path.basename(fsPath)}: ${playability.reasons.join(' ')}`);
     return {
       file: fsPath,
       fileName: path.basename(fsPath),
@@ -170,6 +227,14 @@ class PreviewSession {
       size,
       createdAt: createdAt && Number.isFinite(createdAt) ? new Date(createdAt).toLocaleString(vscode.env.language) : undefined,
       hasSidecar: sidecar !== undefined,
+      playbackNotes: localizePlaybackNotes(playability, host),
+      expectAudio: codecs.ok && codecs.audio.length > 0 && playability.audio === 'playable',
+      actions: {
+        regenerate: this.prompt !== undefined,
+        insertIntoDocument: true,
+        openSystemPlayer: playability.offerSystemPlayer,
+        makePlayableCopy: playability.offerPlayableCopy && (await findFfmpeg()) !== undefined,
+      },
       labels: labels(),
       startAt: this.startAt,
     };
@@ -201,9 +266,54 @@ class PreviewSession {
           void vscode.window.setStatusBarMessage(vscode.l10n.t('Prompt copied'), 2000);
         }
         return;
+      case 'regenerate':
+        await vscode.commands.executeCommand('omniVideo.regenerateJob', this.file);
+        return;
+      case 'insertIntoDocument':
+        await vscode.commands.executeCommand('omniVideo.insertIntoDocument', this.file);
+        return;
+      case 'openSystemPlayer':
+        await vscode.env.openExternal(this.file);
+        return;
+      case 'makePlayableCopy':
+        await this.makePlayableCopy();
+        return;
       case 'playback':
         this.logger.debug(`Preview ${path.basename(this.file.fsPath)}: ${message.state}${message.detail ? ` (${message.detail})` : ''}`);
+        if (message.state === 'error' || message.state === 'noAudio') this.offerSystemPlayer();
         return;
+    }
+  }
+
+  /** The webview's own playback is the final word: when it fails, offer the system player where it can open the file. */
+  private offerSystemPlayer(): void {
+    const info = this.latest?.info;
+    const host = this.context.playbackHost;
+    if (!info || info.actions.openSystemPlayer || host.uiKind !== 'desktop' || host.remoteName) return;
+    this.post({ type: 'show', info: { ...info, actions: { ...info.actions, openSystemPlayer: true } } });
+  }
+
+  private async makePlayableCopy(): Promise<void> {
+    const ffmpeg = await findFfmpeg();
+    if (!ffmpeg) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('Omni Video: ffmpeg was not found on the PATH.'));
+      return;
+    }
+    try {
+      const copy = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Omni Video: making a playable copy of {0}…', path.basename(this.file.fsPath)), cancellable: true },
+        (_progress, token) => {
+          const abort = new AbortController();
+          token.onCancellationRequested(() => abort.abort());
+          return makePlayableCopy(this.file.fsPath, { ffmpeg, signal: abort.signal });
+        },
+      );
+      this.logger.info(`Playable copy written: ${copy}`);
+      await this.context.show(vscode.Uri.file(copy));
+    } catch (error) {
+      if (!(error instanceof OmniVideoError && error.kind === 'cancelled')) {
+        void vscode.window.showErrorMessage(vscode.l10n.t('Omni Video: {0}', describeError(error)));
+      }
     }
   }
 }
@@ -236,5 +346,10 @@ function labels(): PreviewLabels {
     noMetadata: vscode.l10n.t('This video has no Omni Video sidecar, so its prompt and parameters are unknown.'),
     playbackError: vscode.l10n.t('This video cannot be played here.'),
     unmute: vscode.l10n.t('Playing muted: browsers only start playback with sound after a click. Use the volume control to unmute.'),
+    regenerate: vscode.l10n.t('Regenerate'),
+    insertIntoDocument: vscode.l10n.t('Insert into Document'),
+    openSystemPlayer: vscode.l10n.t('Open in System Player'),
+    makePlayableCopy: vscode.l10n.t('Make a Playable Copy'),
+    noAudioDecoded: vscode.l10n.t('The audio track does not play here, so this video plays without sound.'),
   };
 }

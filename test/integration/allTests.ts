@@ -6,6 +6,7 @@ import './textToVideo.test';
 import './mediaModes.test';
 import './jobsView.test';
 import './security.test';
+import './videoEditor.test';
 import './restricted.test';
 // LAST: the window reloads right after its phase-1 test, with its job still running (see the file).
 import './reload.test';

@@ -22,6 +22,8 @@ import { PHASE_2_SUITE, isAfterReload, readReloadState, requestReload, type Relo
 const EXTENSION_ID = 'omni-video.omni-video';
 /** The MP4 whose preview is open when the window reloads. */
 const CLIP_NAME = 'clip-restored-after-reload.mp4';
+/** A clip open in the custom editor ("Open With… → Omni Video Preview"), behind the preview. */
+const EDITOR_CLIP_NAME = 'clip-in-custom-editor.mp4';
 /**
  * The job must still be running when the window reloads (about 1.5 s after it is submitted; the new
  * extension host starts 3-5 s later), and should finish only once the restored preview has loaded
@@ -76,6 +78,10 @@ describe('Window reload while a job runs', function () {
       await vscode.window.showTextDocument(vscode.Uri.file(notes), { viewColumn: vscode.ViewColumn.One });
       await vscode.commands.executeCommand('workbench.action.newGroupRight');
       assert.equal(vscode.window.tabGroups.activeTabGroup.viewColumn, vscode.ViewColumn.Two, 'a second editor group is active');
+      const editorClip = path.join(dir, EDITOR_CLIP_NAME);
+      fs.copyFileSync(clip, editorClip);
+      await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(editorClip), 'omniVideo.videoPreview', vscode.ViewColumn.Two);
+      await probe.waitFor(() => probe.videos(), (videos) => playing(videos, EDITOR_CLIP_NAME) !== undefined, `the custom editor of ${EDITOR_CLIP_NAME} to play`, 30_000);
       await vscode.commands.executeCommand('omniVideo.openPreview', vscode.Uri.file(clip));
       await probe.waitFor(() => probe.videos(), (videos) => playing(videos, CLIP_NAME) !== undefined, `the preview of ${CLIP_NAME} to play`, 30_000);
       await vscode.commands.executeCommand('workbench.action.focusFirstEditorGroup');
@@ -221,6 +227,19 @@ describe('Window reload while a job runs', function () {
           30_000,
         );
         await probe.screenshot('after-reload');
+      });
+
+      it('restores the custom editor ("Open With… → Omni Video Preview") of the other clip, which plays when shown', async function () {
+        skipWithoutProbe(this);
+        const tab = vscode.window.tabGroups.all.flatMap((group) => group.tabs).find((t) => t.label === EDITOR_CLIP_NAME);
+        assert.ok(tab, `a tab "${EDITOR_CLIP_NAME}"; tabs: ${JSON.stringify(vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label)))}`);
+        assert.ok(tab.input instanceof vscode.TabInputCustom, 'a custom editor tab');
+        assert.equal((tab.input as vscode.TabInputCustom).viewType, 'omniVideo.videoPreview');
+        assert.equal(tab.group.viewColumn, vscode.ViewColumn.Two);
+        await vscode.commands.executeCommand('vscode.openWith', (tab.input as vscode.TabInputCustom).uri, 'omniVideo.videoPreview', vscode.ViewColumn.Two);
+        await probe.waitFor(() => probe.videos(), (list) => playing(list, EDITOR_CLIP_NAME) !== undefined, `the restored custom editor of ${EDITOR_CLIP_NAME} to play`, 30_000);
+        const texts = await probe.webviewText();
+        assert.ok(texts.some((w) => w.text.includes(EDITOR_CLIP_NAME) && w.text.includes('no Omni Video sidecar')), 'the restored editor shows the file, with no metadata');
       });
     });
   }

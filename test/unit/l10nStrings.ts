@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 
-/** Every string literal passed to `vscode.l10n.t(...)` in src/ (single-quoted, as the code is written). */
+/** Every string literal passed to `vscode.l10n.t(...)` in src/ (single- or double-quoted). */
 export function collectL10nStrings(root = path.join(__dirname, '..', '..', 'src')): Set<string> {
   const found = new Set<string>();
   const walk = (dir: string) => {
@@ -10,8 +10,9 @@ export function collectL10nStrings(root = path.join(__dirname, '..', '..', 'src'
       if (statSync(full).isDirectory()) walk(full);
       else if (name.endsWith('.ts')) {
         const text = readFileSync(full, 'utf8');
-        for (const match of text.matchAll(/l10n\.t\(\s*'((?:[^'\\]|\\.)*)'/g)) {
-          found.add(match[1].replace(/\\'/g, "'").replace(/\\\\/g, '\\'));
+        for (const match of text.matchAll(/l10n\.t\(\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")/g)) {
+          const literal = match[1] ?? match[2];
+          found.add(literal.replace(/\\(['"])/g, '$1').replace(/\\\\/g, '\\'));
         }
       }
     }

@@ -5,6 +5,8 @@ import { redactDataUris } from '../../src/core/logger';
 import { idTail, outputBaseName, slugify } from '../../src/core/outputNaming';
 import { buildTextRequest, parseGenerationParams } from '../../src/core/requestBuilder';
 import { serverErrorText, videoJobSchema } from '../../src/core/schemas';
+import * as path from 'node:path';
+import { videoReference } from '../../src/core/documentReference';
 import { inertMessageText } from '../../src/core/messageText';
 import { scrubForDisk } from '../../src/core/sidecar';
 
@@ -85,5 +87,21 @@ describe('inertMessageText', () => {
     assert.equal(inert.replace(/\u200b/g, ''), hostile, 'only zero-width spaces were added');
     assert.equal(inertMessageText('plain [note] (not a link) text'), 'plain [note]\u200b (not a link) text');
     assert.equal(inertMessageText('no brackets'), 'no brackets');
+  });
+});
+
+describe('videoReference (Insert into Document)', () => {
+  it('Markdown and HTML get a <video> element with a relative, URL-encoded src; other files the relative path', () => {
+    const video = '/ws/videos/20261125-clip-abc.mp4';
+    assert.equal(videoReference(video, '/ws/docs/story/shots.md', 'markdown', path.posix), '<video src="../../videos/20261125-clip-abc.mp4" controls></video>');
+    assert.equal(videoReference(video, '/ws/index.html', 'html', path.posix), '<video src="videos/20261125-clip-abc.mp4" controls></video>');
+    assert.equal(videoReference('/ws/my clips/a "b" #1.mp4', '/ws/notes.md', 'markdown', path.posix), '<video src="my%20clips/a%20%22b%22%20%231.mp4" controls></video>');
+    assert.equal(videoReference(video, '/ws/docs/notes.txt', 'plaintext', path.posix), '../videos/20261125-clip-abc.mp4');
+    assert.equal(videoReference(video, '/ws/videos/list.txt', 'plaintext', path.posix), '20261125-clip-abc.mp4');
+  });
+
+  it('Windows paths become forward-slash references', () => {
+    assert.equal(videoReference('C:\\ws\\videos\\a.mp4', 'C:\\ws\\docs\\shots.md', 'markdown', path.win32), '<video src="../videos/a.mp4" controls></video>');
+    assert.equal(videoReference('C:\\ws\\videos\\a.mp4', 'C:\\ws\\docs\\shots.txt', 'plaintext', path.win32), '../videos/a.mp4');
   });
 });
