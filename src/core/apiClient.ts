@@ -3,11 +3,13 @@ import { open, rename, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { once } from 'node:events';
-import { Transform } from 'node:stream';
-import { request, type Dispatcher } from 'undici';
+import { Readable, Transform } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import { undici } from './undiciLoader';
 import type { z } from 'zod';
 import { OmniVideoError } from './errors';
 import { redactDataUris, silentLogger, type Logger } from './logger';
+import { jsonBody, type StreamedBody } from './requestBody';
 import { errorEnvelopeSchema, serverErrorText, videoJobSchema, type CreateVideoRequest, type VideoJob } from './schemas';
 
 export interface ApiClientOptions {
@@ -53,9 +55,10 @@ export class OmniVideoClient {
 
   /** `POST /videos`. Never retried here: every accepted call is billed. */
   async createVideo(body: CreateVideoRequest, signal?: AbortSignal): Promise<VideoJob> {
-    const json = JSON.stringify(body);
-    this.logger.info(`POST ${this.url('videos')} ${redactDataUris(json).slice(0, 2000)}`);
-    const response = await this.send('POST', this.url('videos'), { body: json, signal, contentType: 'application/json' });
+    // Files are read and base64-encoded while the body is sent (requestBody.ts); the log line shows
+    // them, and any inline data URI, as their type and size.
+    this.logger.info(`POST ${this.url('videos')} ${redactDataUris(JSON.stringify(body)).slice(0, 2000)}`);
+    const response = await this.send('POST', this.url('videos'), { body: jsonBody(body), signal, contentType: 'application/json' });
     return this.parseJob(await this.readJson(response, 'POST /videos'), 'POST /videos');
   }
 
@@ -146,7 +149,7 @@ export class OmniVideoClient {
   private async send(
     method: 'GET' | 'POST',
     url: URL,
-    options: { body?: string; signal?: AbortSignal; contentType?: string; accept?: string; range?: string },
+    options: { body?: string | StreamedBody; signal?: AbortSignal; contentType?: string; accept?: string; range?: string },
   ): Promise<Dispatcher.ResponseData> {
     const token = await this.options.getToken();
     if (!token) throw new OmniVideoError('auth', 'No API key is set. Run "Omni Video: Set API Key".');
@@ -162,18 +165,20 @@ export class OmniVideoClient {
       if (sameOrigin) headers.authorization = `Bearer ${token}`;
       if (options.range) headers.range = options.range;
       if (body !== undefined && options.contentType) headers['content-type'] = options.contentType;
+      if (body !== undefined && typeof body !== 'string') headers['content-length'] = String(body.length);
       let response: Dispatcher.ResponseData;
       try {
-        response = await request(current, {
+        response = await undici().request(current, {
           method: currentMethod,
           headers,
-          body,
+          body: body === undefined || typeof body === 'string' ? body : Readable.from(body.chunks(), { objectMode: false }),
           signal: options.signal,
           dispatcher: this.options.dispatcher,
           headersTimeout: this.timeoutMs,
           bodyTimeout: this.timeoutMs,
         });
       } catch (error) {
+        if (error instanceof OmniVideoError) throw error; // from the body stream: a file could not be read
         throw this.transportError(error, currentMethod, current, options.signal);
       }
       const status = response.statusCode;

@@ -22,6 +22,7 @@
 import { open, stat } from 'node:fs/promises';
 import { OmniVideoError } from './errors';
 import { formatBytes } from './logger';
+import { FileDataUri } from './requestBody';
 import {
   FORMAT_NAMES,
   readHeadAndTail,
@@ -45,8 +46,11 @@ export type MediaSource =
 export interface PreparedMedia {
   role: MediaRole;
   source: MediaSource['kind'];
-  /** What goes in the request body: a data URI for files, the URL or data URI as given otherwise. */
-  value: string;
+  /**
+   * What goes in the request body: a FileDataUri for files (read and encoded while the request is
+   * sent), the URL or data URI as given otherwise.
+   */
+  value: string | FileDataUri;
   /** What the sidecar records: the displayPath, the URL, or `data:<mime>;base64,<N bytes>` — never the data. */
   recorded: string;
   /** From the bytes (files, data URIs); unknown for URLs, which are not fetched. */
@@ -125,17 +129,16 @@ async function prepareFile(path: string, displayPath: string, role: MediaRole, f
   try {
     const { head, tail } = await readHeadAndTail(handle, info.size);
     const media = checkSniffed(sniffMedia(head, info.size, tail), info.size, role, displayPath);
-    const data = await readWhole(handle, info.size, displayPath);
     return {
       role,
       source: 'file',
-      value: `data:${media.mime};base64,${data.toString('base64')}`,
+      value: new FileDataUri(path, media.mime, info.size, displayPath),
       recorded: displayPath,
       kind: media.kind,
       mime: media.mime,
-      bytes: data.length,
+      bytes: info.size,
       ...dimensions(media),
-      warnings: imageWarnings(media, data.length, displayPath),
+      warnings: imageWarnings(media, info.size, displayPath),
     };
   } catch (error) {
     if (error instanceof OmniVideoError) throw error;
@@ -146,19 +149,6 @@ async function prepareFile(path: string, displayPath: string, role: MediaRole, f
 }
 
 /** Reads exactly `size` bytes (the size checked before), refusing a file that changed meanwhile. */
-async function readWhole(file: ReadableFile, size: number, displayPath: string): Promise<Buffer> {
-  const data = Buffer.allocUnsafe(size);
-  let filled = 0;
-  while (filled < size) {
-    const { bytesRead } = await file.read(data, filled, size - filled, filled);
-    if (bytesRead === 0) break;
-    filled += bytesRead;
-  }
-  const extra = filled === size ? (await file.read(Buffer.alloc(1), 0, 1, size)).bytesRead : 0;
-  if (filled !== size || extra !== 0) throw refuse(`${displayPath} changed while it was being read. Try again once it is saved.`);
-  return data;
-}
-
 function fileError(error: unknown, displayPath: string, role: MediaRole): OmniVideoError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT' || code === 'ENOTDIR') {

@@ -43,7 +43,8 @@
  */
 import { createHash } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
-import { Agent, Dispatcher, EnvHttpProxyAgent, ProxyAgent } from 'undici';
+import type { Dispatcher } from 'undici';
+import { undici } from './undiciLoader';
 import { OmniVideoError } from './errors';
 
 export interface ProxyConfig {
@@ -79,15 +80,15 @@ export function buildDispatcher(config: ProxyConfig, env: NodeJS.ProcessEnv = pr
   if (settingProxy) {
     const url = parseProxyUrl(settingProxy, 'the setting http.proxy');
     const rules = parseNoProxy([...config.noProxy, envNoProxy]);
-    const direct = new Agent(agentOptions);
-    const proxied = new ProxyAgent({
+    const direct = new (undici().Agent)(agentOptions);
+    const proxied = new (undici().ProxyAgent)({
       uri: url.href,
       token: config.proxyAuthorization?.trim() || undefined,
       proxyTunnel: false, // plain-http targets as absolute-URI requests; https targets are always tunnelled
       ...(tls ? { requestTls: tls, proxyTls: tls } : {}),
     });
     const description = `proxy ${redactProxyUrl(url.href)} from http.proxy; direct for: ${describeDirect(rules, loopbackDirect)}${tlsNote}`;
-    return { dispatcher: new RoutingDispatcher(direct, proxied, (origin) => bypasses(origin, rules, loopbackDirect)), description };
+    return { dispatcher: new (routingDispatcherClass())(direct, proxied, (origin) => bypasses(origin, rules, loopbackDirect)), description };
   }
 
   const httpsProxy = firstDefined(env.https_proxy, env.HTTPS_PROXY)?.trim();
@@ -96,8 +97,8 @@ export function buildDispatcher(config: ProxyConfig, env: NodeJS.ProcessEnv = pr
     const https = httpsProxy ? parseProxyUrl(httpsProxy, 'the environment variable HTTPS_PROXY') : undefined;
     const http = httpProxy ? parseProxyUrl(httpProxy, 'the environment variable HTTP_PROXY') : undefined;
     const rules = parseNoProxy([envNoProxy]);
-    const direct = new Agent(agentOptions);
-    const proxied = new EnvHttpProxyAgent({
+    const direct = new (undici().Agent)(agentOptions);
+    const proxied = new (undici().EnvHttpProxyAgent)({
       // Passed explicitly (an empty string means "none") so that `env`, not process.env, decides.
       httpProxy: http?.href ?? '',
       httpsProxy: https?.href ?? '',
@@ -110,10 +111,10 @@ export function buildDispatcher(config: ProxyConfig, env: NodeJS.ProcessEnv = pr
       `http → ${http ? redactProxyUrl(http.href) : 'direct'}`,
     ].join(', ');
     const description = `proxy from the environment (${via}); direct for: ${describeDirect(rules, loopbackDirect)}${tlsNote}`;
-    return { dispatcher: new RoutingDispatcher(direct, proxied, (origin) => bypasses(origin, rules, loopbackDirect)), description };
+    return { dispatcher: new (routingDispatcherClass())(direct, proxied, (origin) => bypasses(origin, rules, loopbackDirect)), description };
   }
 
-  return { dispatcher: new Agent(agentOptions), description: `direct (no proxy configured)${tlsNote}` };
+  return { dispatcher: new (undici().Agent)(agentOptions), description: `direct (no proxy configured)${tlsNote}` };
 }
 
 /**
@@ -321,54 +322,64 @@ function firstDefined(...values: (string | undefined)[]): string | undefined {
   return values.find((value) => value !== undefined);
 }
 
-/** Sends each request to the direct or the proxied dispatcher by its origin; closing it closes both. */
-class RoutingDispatcher extends Dispatcher {
-  constructor(
-    private readonly direct: Dispatcher,
-    private readonly proxied: Dispatcher,
-    private readonly goesDirect: (origin: URL) => boolean,
-  ) {
-    super();
-    // Pass the children's events on, so that whoever waits for 'drain' on this dispatcher gets it.
-    const self = this as unknown as NodeJS.EventEmitter;
-    for (const child of [direct, proxied] as unknown as NodeJS.EventEmitter[]) {
-      for (const event of ['connect', 'disconnect', 'connectionError', 'drain']) {
-        child.on(event, (...args: unknown[]) => self.emit(event, ...args));
+type RoutingDispatcherClass = new (direct: Dispatcher, proxied: Dispatcher, goesDirect: (origin: URL) => boolean) => Dispatcher;
+let routingDispatcher: RoutingDispatcherClass | undefined;
+
+/** Defined on first use: its base class comes from undici, which loads lazily. */
+function routingDispatcherClass(): RoutingDispatcherClass {
+  return (routingDispatcher ??= defineRoutingDispatcher(undici().Dispatcher));
+}
+
+function defineRoutingDispatcher(Base: typeof Dispatcher): RoutingDispatcherClass {
+  /** Sends each request to the direct or the proxied dispatcher by its origin; closing it closes both. */
+  return class RoutingDispatcher extends Base {
+    constructor(
+      private readonly direct: Dispatcher,
+      private readonly proxied: Dispatcher,
+      private readonly goesDirect: (origin: URL) => boolean,
+    ) {
+      super();
+      // Pass the children's events on, so that whoever waits for 'drain' on this dispatcher gets it.
+      const self = this as unknown as NodeJS.EventEmitter;
+      for (const child of [direct, proxied] as unknown as NodeJS.EventEmitter[]) {
+        for (const event of ['connect', 'disconnect', 'connectionError', 'drain']) {
+          child.on(event, (...args: unknown[]) => self.emit(event, ...args));
+        }
       }
     }
-  }
 
-  override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
-    return this.route(options.origin).dispatch(options, handler);
-  }
-
-  override close(callback: () => void): void;
-  override close(): Promise<void>;
-  override close(callback?: () => void): Promise<void> | void {
-    const closing = Promise.all([this.direct.close(), this.proxied.close()]).then(() => undefined);
-    if (!callback) return closing;
-    closing.then(callback, callback);
-  }
-
-  override destroy(err: Error | null, callback: () => void): void;
-  override destroy(callback: () => void): void;
-  override destroy(err: Error | null): Promise<void>;
-  override destroy(): Promise<void>;
-  override destroy(errOrCallback?: Error | null | (() => void), callback?: () => void): Promise<void> | void {
-    const err = typeof errOrCallback === 'function' ? null : (errOrCallback ?? null);
-    const done = typeof errOrCallback === 'function' ? errOrCallback : callback;
-    const destroying = Promise.all([this.direct.destroy(err), this.proxied.destroy(err)]).then(() => undefined);
-    if (!done) return destroying;
-    destroying.then(done, done);
-  }
-
-  private route(origin: Dispatcher.DispatchOptions['origin']): Dispatcher {
-    let url: URL;
-    try {
-      url = origin instanceof URL ? origin : new URL(String(origin));
-    } catch {
-      return this.proxied; // let undici report the bad origin
+    override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+      return this.route(options.origin).dispatch(options, handler);
     }
-    return this.goesDirect(url) ? this.direct : this.proxied;
+
+    override close(callback: () => void): void;
+    override close(): Promise<void>;
+    override close(callback?: () => void): Promise<void> | void {
+      const closing = Promise.all([this.direct.close(), this.proxied.close()]).then(() => undefined);
+      if (!callback) return closing;
+      closing.then(callback, callback);
+    }
+
+    override destroy(err: Error | null, callback: () => void): void;
+    override destroy(callback: () => void): void;
+    override destroy(err: Error | null): Promise<void>;
+    override destroy(): Promise<void>;
+    override destroy(errOrCallback?: Error | null | (() => void), callback?: () => void): Promise<void> | void {
+      const err = typeof errOrCallback === 'function' ? null : (errOrCallback ?? null);
+      const done = typeof errOrCallback === 'function' ? errOrCallback : callback;
+      const destroying = Promise.all([this.direct.destroy(err), this.proxied.destroy(err)]).then(() => undefined);
+      if (!done) return destroying;
+      destroying.then(done, done);
+    }
+
+    private route(origin: Dispatcher.DispatchOptions['origin']): Dispatcher {
+      let url: URL;
+      try {
+        url = origin instanceof URL ? origin : new URL(String(origin));
+      } catch {
+        return this.proxied; // let undici report the bad origin
+      }
+      return this.goesDirect(url) ? this.direct : this.proxied;
+    }
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { FileDataUri } from './requestBody';
 
 /** The values the API documents; the server may return others, so responses are parsed loosely. */
 export const SECONDS = ['4', '8', '10'] as const;
@@ -79,8 +80,9 @@ export interface CreateVideoRequest {
   aspect_ratio?: AspectRatio;
   resolution?: Resolution;
   fps?: number;
-  first_image_url?: string;
-  last_image_url?: string;
-  images?: string[];
-  video?: string;
+  // A workspace file is a FileDataUri, read and encoded while the request is sent (requestBody.ts).
+  first_image_url?: string | FileDataUri;
+  last_image_url?: string | FileDataUri;
+  images?: (string | FileDataUri)[];
+  video?: string | FileDataUri;
 }

@@ -992,7 +992,7 @@ class SimulatorImpl implements Simulator {
     const id = decodeURIComponent(parts[2] ?? '');
     switch (ctx.route) {
       case 'create':
-        this.handleCreate(ctx, body);
+        await this.handleCreate(ctx, body);
         return;
       case 'status': {
         const job = this.jobs.get(id);
@@ -1020,7 +1020,7 @@ class SimulatorImpl implements Simulator {
     return !!m && m[1] === this.token;
   }
 
-  private handleCreate(ctx: Ctx, body: ReadBody): void {
+  private async handleCreate(ctx: Ctx, body: ReadBody): Promise<void> {
     if (body.tooLarge) {
       this.sendJson(
         ctx,
@@ -1030,6 +1030,24 @@ class SimulatorImpl implements Simulator {
       return;
     }
     const ct = String(ctx.req.headers['content-type'] ?? '');
+    if (/^multipart\/form-data\b/i.test(ct.trim())) {
+      // The OpenAI SDK's videos.create sends multipart/form-data: its text fields are the same parameters.
+      let form: FormData;
+      try {
+        form = await new Response(body.buf, { headers: { 'content-type': ct } }).formData();
+      } catch (err) {
+        this.sendJson(ctx, 400, errorBody(`We could not parse the multipart body of your request: ${err instanceof Error ? err.message : String(err)}.`, 'invalid_request_error', { param: null, code: 'invalid_multipart' }));
+        return;
+      }
+      const fields: Record<string, unknown> = {};
+      for (const [key, value] of form.entries()) {
+        if (typeof value === 'string') fields[key] = value;
+        else this.note(ctx, `multipart file field '${key}' (${value.size} bytes) ignored`);
+      }
+      ctx.entry.body = fields;
+      this.createFromRequest(ctx, fields);
+      return;
+    }
     if (!/^application\/([a-z0-9.+-]*\+)?json\b/i.test(ct.trim())) {
       this.sendJson(
         ctx,
@@ -1059,7 +1077,10 @@ class SimulatorImpl implements Simulator {
       this.sendJson(ctx, 400, errorBody('The request body must be a JSON object.', 'invalid_request_error', { param: null, code: 'invalid_json' }));
       return;
     }
-    const request = parsed as Record<string, unknown>;
+    this.createFromRequest(ctx, parsed as Record<string, unknown>);
+  }
+
+  private createFromRequest(ctx: Ctx, request: Record<string, unknown>): void {
     const v = validateCreate(request);
     if ('param' in v) {
       this.sendJson(ctx, v.status, errorBody(v.message, 'invalid_request_error', { param: v.param, ...(v.code ? { code: v.code } : {}) }));

@@ -3,6 +3,7 @@ import { mkdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { OmniVideoError } from '../../src/core/errors';
+import { dataUriText } from '../../src/core/requestBody';
 import { MEDIA_LIMITS, nodeMediaFs, prepareMedia, type MediaFs, type MediaRole, type MediaSource, type PreparedMedia } from '../../src/core/mediaInput';
 import { SNIFF_HEAD_BYTES, SNIFF_TAIL_BYTES } from '../../src/core/mediaSniffing';
 import { buildModeRequest, checkReferenceCount, type ModeMedia } from '../../src/core/modeRequests';
@@ -105,7 +106,7 @@ describe('Media input: workspace files', () => {
 
   it('an image becomes a data URI of its exact bytes, with the type from the bytes, and is recorded by its workspace path', async () => {
     const prepared = await prepareMedia(file('frame-640x360.png'), 'firstImage');
-    const decoded = decodeDataUri(prepared.value);
+    const decoded = decodeDataUri(await dataUriText(prepared.value));
     assert.equal(decoded.mime, 'image/png');
     assert.deepEqual(decoded.data, await readFile(fixture('frame-640x360.png')));
     assert.equal(prepared.recorded, 'media/frame-640x360.png');
@@ -119,7 +120,7 @@ describe('Media input: workspace files', () => {
   it('a JPEG saved under a .png name is sent as image/jpeg, not by its extension', async () => {
     await writeFile(path.join(dir, 'renamed.png'), await readFile(fixture('frame-640x360.jpg')));
     const prepared = await prepareMedia(file('renamed.png', dir), 'reference');
-    assert.equal(decodeDataUri(prepared.value).mime, 'image/jpeg');
+    assert.equal(decodeDataUri(await dataUriText(prepared.value)).mime, 'image/jpeg');
     assert.equal(prepared.recorded, 'media/renamed.png');
   });
 
@@ -128,7 +129,7 @@ describe('Media input: workspace files', () => {
     const gif = await prepareMedia(file('tiny-64x48.gif'), 'lastImage');
     assert.deepEqual([webp.mime, webp.width, webp.height], ['image/webp', 64, 48]);
     assert.deepEqual([gif.mime, gif.width, gif.height], ['image/gif', 64, 48]);
-    assert.ok(gif.value.startsWith('data:image/gif;base64,R0lGOD'));
+    assert.ok((await dataUriText(gif.value)).startsWith('data:image/gif;base64,R0lGOD'));
   });
 
   it('MP4, MOV and WebM clips are accepted as the video to edit, each with its MIME type', async () => {
@@ -140,8 +141,8 @@ describe('Media input: workspace files', () => {
     for (const [name, mime] of expected) {
       const prepared = await prepareMedia(file(name), 'video');
       assert.equal(prepared.kind, 'video');
-      assert.equal(decodeDataUri(prepared.value).mime, mime);
-      assert.deepEqual(decodeDataUri(prepared.value).data, await readFile(fixture(name)));
+      assert.equal(decodeDataUri(await dataUriText(prepared.value)).mime, mime);
+      assert.deepEqual(decodeDataUri(await dataUriText(prepared.value)).data, await readFile(fixture(name)));
       assert.equal(prepared.recorded, `media/${name}`);
     }
   });
@@ -280,8 +281,8 @@ describe('Media input: URLs and data URIs', () => {
   it('image/jpg and unpadded base64 are accepted and sent in canonical form', async () => {
     const jpeg = (await readFile(fixture('frame-640x360.jpg'))).toString('base64').replace(/=+$/, '');
     const prepared = await prepareMedia({ kind: 'dataUri', uri: `data:image/jpg;base64,${jpeg}` }, 'lastImage');
-    assert.ok(prepared.value.startsWith('data:image/jpeg;base64,'));
-    assert.deepEqual(decodeDataUri(prepared.value).data, await readFile(fixture('frame-640x360.jpg')));
+    assert.ok((await dataUriText(prepared.value)).startsWith('data:image/jpeg;base64,'));
+    assert.deepEqual(decodeDataUri(await dataUriText(prepared.value)).data, await readFile(fixture('frame-640x360.jpg')));
   });
 
   it('a malformed data URI is refused with the expected form', async () => {
@@ -300,7 +301,7 @@ describe('Media input: URLs and data URIs', () => {
     const mov = (await readFile(fixture('tiny-64x48.mov'))).toString('base64');
     const prepared = await prepareMedia({ kind: 'dataUri', uri: `data:video/mp4;base64,${mov}` }, 'video');
     assert.equal(prepared.mime, 'video/quicktime');
-    assert.ok(prepared.value.startsWith('data:video/quicktime;base64,'));
+    assert.ok((await dataUriText(prepared.value)).startsWith('data:video/quicktime;base64,'));
   });
 });
 
@@ -332,14 +333,14 @@ describe('Request building for every mode', () => {
 
   it('image-to-video sends first_image_url whose decoded bytes equal the file, and records the path', async () => {
     const built = check({ mode: 'image', firstImage: png }, ['first_image_url']);
-    assert.deepEqual(decodeDataUri(built.body.first_image_url!).data, await readFile(fixture('frame-640x360.png')));
+    assert.deepEqual(decodeDataUri(await dataUriText(built.body.first_image_url!)).data, await readFile(fixture('frame-640x360.png')));
     assert.equal(built.recorded.first_image_url, 'media/frame-640x360.png');
   });
 
-  it('interpolation sends the first and last frame in the order given', () => {
+  it('interpolation sends the first and last frame in the order given', async () => {
     const built = check({ mode: 'interpolate', firstImage: png, lastImage: jpeg }, ['first_image_url', 'last_image_url']);
-    assert.equal(decodeDataUri(built.body.first_image_url!).mime, 'image/png');
-    assert.equal(decodeDataUri(built.body.last_image_url!).mime, 'image/jpeg');
+    assert.equal(decodeDataUri(await dataUriText(built.body.first_image_url!)).mime, 'image/png');
+    assert.equal(decodeDataUri(await dataUriText(built.body.last_image_url!)).mime, 'image/jpeg');
     assert.deepEqual([built.recorded.first_image_url, built.recorded.last_image_url], ['media/frame-640x360.png', 'media/frame-640x360.jpg']);
   });
 
@@ -361,7 +362,7 @@ describe('Request building for every mode', () => {
 
   it('video edit sends video and records the clip path', async () => {
     const built = check({ mode: 'video', video: clip }, ['video']);
-    assert.deepEqual(decodeDataUri(built.body.video!).data, await readFile(fixture('sample-1280x720-h264-aac.mp4')));
+    assert.deepEqual(decodeDataUri(await dataUriText(built.body.video!)).data, await readFile(fixture('sample-1280x720-h264-aac.mp4')));
     assert.equal(built.recorded.video, 'media/sample-1280x720-h264-aac.mp4');
   });
 

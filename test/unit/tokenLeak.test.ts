@@ -11,6 +11,7 @@ import type { JobRecord } from '../../src/core/jobModel';
 import { JobStore, MemoryStateStorage } from '../../src/core/jobStore';
 import type { Logger } from '../../src/core/logger';
 import { prepareMedia } from '../../src/core/mediaInput';
+import { dataUriText } from '../../src/core/requestBody';
 import { buildModeRequest } from '../../src/core/modeRequests';
 import { outputBaseName, reserveOutputPath } from '../../src/core/outputNaming';
 import { buildTextRequest, parseGenerationParams } from '../../src/core/requestBuilder';
@@ -127,7 +128,7 @@ describe('Token leak check: a full run never writes the API key anywhere', funct
       // 2. Image-to-video from a workspace file (sent as a data URI) and references given as data URIs.
       const png = path.join(FIXTURES_DIR, 'frame-640x360.png');
       const firstImage = await prepareMedia({ kind: 'file', path: png, displayPath: 'frame-640x360.png' }, 'firstImage');
-      assert.match(firstImage.value, /^data:image\/png;base64,/);
+      assert.match(await dataUriText(firstImage.value), /^data:image\/png;base64,/);
       const image = await manager.submit(request(buildModeRequest('omni-fast', params('Animate this frame'), { mode: 'image', firstImage }), 'Animate this frame'));
       const dataUri = `data:image/jpeg;base64,${(await readFile(path.join(FIXTURES_DIR, 'frame-640x360.jpg'))).toString('base64')}`;
       const reference = await prepareMedia({ kind: 'dataUri', uri: dataUri }, 'reference');
