@@ -18,7 +18,11 @@ import { PreviewPanels } from './ui/previewPanel';
 import { JobsStatusBarItem } from './ui/statusBar';
 import { PREVIEW_VIEW_TYPE, VIDEO_EDITOR_VIEW_TYPE } from './shared/protocol';
 
+/** Set by the bundle's first line (esbuild.mjs); undefined when run from sources. */
+declare const __omniVideoLoadStart: number | undefined;
+
 export function activate(context: vscode.ExtensionContext): OmniVideoApi {
+  const activateStart = performance.now();
   const log = vscode.window.createOutputChannel('Omni Video', { log: true });
   const keys = new ApiKeyStore(context.secrets, context.globalState);
   const store = new JobStore(context.workspaceState, log);
@@ -50,7 +54,10 @@ export function activate(context: vscode.ExtensionContext): OmniVideoApi {
     ...registerCommands({ context, manager, keys, service, previews }),
   );
   manager.resume();
-  return createPublicApi(manager, service, context.subscriptions);
+  const api = createPublicApi(manager, service, context.subscriptions);
+  const loaded = typeof __omniVideoLoadStart === 'number' ? ` (the bundle evaluated in ${(activateStart - __omniVideoLoadStart).toFixed(1)} ms before it)` : '';
+  log.info(`activate() took ${(performance.now() - activateStart).toFixed(1)} ms${loaded}`);
+  return api;
 }
 
 export function deactivate(): void {}

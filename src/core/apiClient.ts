@@ -3,7 +3,7 @@ import { open, rename, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { once } from 'node:events';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { undici } from './undiciLoader';
 import type { z } from 'zod';
@@ -100,7 +100,15 @@ export class OmniVideoClient {
         }
         const file = createWriteStream(temporary, { flags: received > 0 ? 'a' : 'w', highWaterMark: 1024 * 1024 });
         try {
-          await pipeline(response.body, progressCounter(received, total, options.onProgress), file, { signal: options.signal });
+          // No transform between the socket and the file: each stage costs time per chunk. Progress
+          // is read from the file stream's count instead.
+          const start = received;
+          const progress = options.onProgress && setInterval(() => options.onProgress!(start + file.bytesWritten, total), 250);
+          try {
+            await pipeline(response.body, file, { signal: options.signal });
+          } finally {
+            if (progress) clearInterval(progress);
+          }
           received = (await stat(temporary)).size;
           break;
         } catch (error) {
@@ -331,22 +339,6 @@ function resumesAt(response: Dispatcher.ResponseData, offset: number, total: num
   const match = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(headerValue(response.headers['content-range']) ?? '');
   if (!match || Number(match[1]) !== offset) return false;
   return total === undefined || match[3] === '*' || Number(match[3]) === total;
-}
-
-function progressCounter(start: number, total: number | undefined, onProgress?: (received: number, total?: number) => void): Transform {
-  let received = start;
-  let lastReport = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      received += chunk.length;
-      const now = Date.now();
-      if (onProgress && now - lastReport > 200) {
-        lastReport = now;
-        onProgress(received, total);
-      }
-      callback(null, chunk);
-    },
-  });
 }
 
 function parseContentLength(value: string | string[] | undefined): number | undefined {

@@ -9,7 +9,8 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { deflateSync } from 'node:zlib';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { once } from 'node:events';
@@ -75,6 +76,40 @@ async function makeBigMp4(file: string, bytes: number): Promise<void> {
   await once(out, 'finish');
 }
 
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(data: Buffer): number {
+  let c = 0xffffffff;
+  for (const byte of data) c = CRC_TABLE[(c ^ byte) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+function pngChunk(type: string, data: Buffer): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(data.length, 0);
+  head.write(type, 4, 'latin1');
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
+  return Buffer.concat([head, data, crc]);
+}
+
+/** A valid PNG of about `bytes`: random RGB pixels, stored without compression (so its size is known). */
+async function makePng(file: string, bytes: number): Promise<number> {
+  const width = 2000;
+  const height = Math.floor(bytes / (width * 3 + 1));
+  const raw = randomBytes(height * (width * 3 + 1));
+  for (let y = 0; y < height; y++) raw[y * (width * 3 + 1)] = 0; // filter: none
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(raw, { level: 0 })), pngChunk('IEND', Buffer.alloc(0))]);
+  await writeFile(file, png);
+  return png.length;
+}
+
 interface Simulator {
   apiBaseUrl: string;
   token: string;
@@ -134,13 +169,105 @@ async function main(): Promise<void> {
     const peak = Math.max(...ours.map((r) => r.peakRssGrowthBytes));
     const curlPeak = ref.map((r) => r.peakRssBytes).filter((v): v is number => v !== undefined);
     line(`download ${sizeMb} MB: peak RSS growth`, mb(peak), curlPeak.length ? `curl peak RSS ${mb(Math.max(...curlPeak))}` : 'curl: n/a', undefined, ' (target ≤ 64 MB)');
+
+    if (process.env.BENCH_ONLY === 'download') return;
+    // 2. Upload: a create request with five 8 MB images, and one with a 10 MB clip.
+    const images = await Promise.all([0, 1, 2, 3, 4].map(async (i) => {
+      const file = path.join(dir, `image-${i}.png`);
+      await makePng(file, 8 * MB);
+      return { path: file, role: 'reference' };
+    }));
+    const clip = path.join(dir, 'clip.mp4');
+    await makeBigMp4(clip, 10 * MB - 1024);
+    for (const [label, files] of [['five 8 MB images', images], ['one 10 MB clip', [{ path: clip, role: 'video' }]]] as const) {
+      const raw = (await Promise.all(files.map((f) => stat(f.path)))).reduce((sum, st) => sum + st.size, 0);
+      const bodyFile = path.join(dir, 'body.json');
+      await worker('write-body', { apiBaseUrl: sim.apiBaseUrl, token: sim.token, files, dest: bodyFile });
+      const oursRuns: WorkerResult[] = [];
+      const stringRuns: WorkerResult[] = [];
+      const curlRuns: { ms: number; peakRssBytes?: number }[] = [];
+      for (let i = 0; i < runs; i++) {
+        oursRuns.push(await worker('upload', { apiBaseUrl: sim.apiBaseUrl, token: sim.token, files }));
+        stringRuns.push(await worker('upload-string', { apiBaseUrl: sim.apiBaseUrl, token: sim.token, files }));
+        curlRuns.push(await curl(['-X', 'POST', '--data-binary', `@${bodyFile}`, '-H', 'content-type: application/json', '-H', `Authorization: Bearer ${sim.token}`, '-o', '/dev/null', '-w', '%{time_total}\n', `${sim.apiBaseUrl}/videos`]));
+      }
+      const oursUp = median(oursRuns.map((r) => r.ms));
+      const curlUp = median(curlRuns.map((r) => r.ms));
+      line(`upload ${label} (${mb(raw)}): wall time`, s(oursUp), `curl --data-binary ${s(curlUp)}`, oursUp / curlUp, ' (target ≤ 1.2)');
+      const peakUp = Math.max(...oursRuns.map((r) => r.peakRssGrowthBytes));
+      const peakString = Math.max(...stringRuns.map((r) => r.peakRssGrowthBytes));
+      line(`upload ${label}: peak RSS growth / raw input`, `${(peakUp / raw).toFixed(2)}×`, `string JSON ${(peakString / raw).toFixed(2)}×`, peakUp / peakString, ` (${mb(peakUp)} vs ${mb(peakString)}; target ≤ 1.5× raw)`);
+      await rm(bodyFile);
+    }
+
+    // 3. End to end (create, poll every 250 ms, download the ${sizeMb} MB result), ours vs the OpenAI SDK.
+    const e2e: Record<string, WorkerResult[]> = { ours: [], sdk: [], sdkStreamed: [] };
+    for (let i = 0; i < runs; i++) {
+      for (const [key, task] of [['ours', 'e2e-ours'], ['sdk', 'e2e-sdk'], ['sdkStreamed', 'e2e-sdk-streamed']] as const) {
+        const dest = path.join(dir, `e2e-${key}.mp4`);
+        e2e[key].push(await worker(task, { apiBaseUrl: sim.apiBaseUrl, token: sim.token, body, dest, pollMs: 250 }));
+        if ((await stat(dest)).size !== sizeMb * MB) throw new Error(`${task}: incomplete file`);
+        await rm(dest);
+      }
+    }
+    const e2eOurs = median(e2e.ours.map((r) => r.ms));
+    const e2eSdk = median(e2e.sdk.map((r) => r.ms));
+    const e2eSdkStreamed = median(e2e.sdkStreamed.map((r) => r.ms));
+    line(`end to end, ${sizeMb} MB result: wall time`, s(e2eOurs), `openai SDK ${s(e2eSdk)}`, e2eOurs / e2eSdk, ' (target ≤ 1)');
+    line(`end to end, ${sizeMb} MB result: peak RSS growth`, mb(Math.max(...e2e.ours.map((r) => r.peakRssGrowthBytes))), `openai SDK ${mb(Math.max(...e2e.sdk.map((r) => r.peakRssGrowthBytes)))}`, Math.max(...e2e.ours.map((r) => r.peakRssGrowthBytes)) / Math.max(...e2e.sdk.map((r) => r.peakRssGrowthBytes)), ' (SDK as documented: arrayBuffer() then writeFile)');
+    line(`end to end: vs the SDK streamed by hand`, s(e2eOurs), `SDK + pipeline ${s(e2eSdkStreamed)}`, e2eOurs / e2eSdkStreamed, ` (its peak ${mb(Math.max(...e2e.sdkStreamed.map((r) => r.peakRssGrowthBytes)))})`);
   } finally {
     sim.process.kill();
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-main().catch((error: unknown) => {
+/** The poller with 50 jobs: requests per job per interval, and timers while busy and idle. */
+async function polling(): Promise<void> {
+  const { startSimulator: startInProcess } = await import('../simulator/server');
+  const { JobManager } = await import('../../src/core/jobManager');
+  const { JobStore, MemoryStateStorage } = await import('../../src/core/jobStore');
+  const { OmniVideoClient } = await import('../../src/core/apiClient');
+  const { buildTextRequest, parseGenerationParams } = await import('../../src/core/requestBuilder');
+  const sim = await startInProcess({ queuedMs: 300, processingMs: 1500 });
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'omni-video-bench-poll-'));
+  const intervalMs = 200;
+  const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  const idleBefore = timers();
+  const manager = new JobManager({ client: () => new OmniVideoClient({ baseUrl: sim.apiBaseUrl, getToken: async () => sim.token }), store: new JobStore(new MemoryStateStorage()), pollIntervalMs: () => intervalMs });
+  try {
+    const jobs = await Promise.all(Array.from({ length: 50 }, (_, i) => {
+      const built = buildTextRequest('omni-fast', parseGenerationParams({ prompt: `poll ${i}`, seconds: '4', aspectRatio: '16:9' }));
+      return manager.submit({ mode: built.mode, prompt: `poll ${i}`, body: built.body, recordedRequest: built.recorded, outputDir: dir });
+    }));
+    const busy = timers() - idleBefore;
+    await Promise.all(jobs.map((j) => manager.waitFor(j.id)));
+    const perJob = new Map<string, number[]>();
+    for (const r of sim.requests.filter((q) => q.origin === 'api' && q.method === 'GET' && !q.path.endsWith('/content'))) {
+      const id = r.path.split('/').pop()!;
+      perJob.set(id, [...(perJob.get(id) ?? []), r.time]);
+    }
+    const closest = Math.min(...[...perJob.values()].flatMap((t) => t.slice(1).map((time, i) => time - t[i])));
+    line('polling 50 jobs: closest two requests of a job', `${closest} ms`, `interval ${intervalMs} ms`, closest / intervalMs, ' (≥ 1: one request per job per interval)');
+    line('polling 50 jobs: timers while busy / idle', `${busy} / ${timers() - idleBefore}`, '1 / 0', undefined);
+  } finally {
+    manager.dispose();
+    await sim.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Bundle and package sizes: a production build and `vsce package`. */
+async function sizesAndPolling(): Promise<void> {
+  await run('npm', ['run', '--silent', 'package'], { cwd: repo, maxBuffer: 64 * MB });
+  const bundle = (await stat(path.join(repo, 'dist', 'extension.js'))).size;
+  const vsix = (await stat(path.join(repo, 'omni-video.vsix'))).size;
+  line('bundle dist/extension.js (production)', `${(bundle / 1024).toFixed(0)} KB`, '', undefined);
+  line('package omni-video.vsix', `${(vsix / 1024).toFixed(0)} KB`, '', undefined);
+  await run('npm', ['run', '--silent', 'build'], { cwd: repo, maxBuffer: 64 * MB }); // back to the development build
+}
+
+main().then(() => (process.env.BENCH_ONLY ? undefined : polling().then(sizesAndPolling))).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

@@ -1,14 +1,25 @@
 // One bench task in its own process, so that its memory is its own: prints one JSON line.
 //   node --import tsx test/bench/worker.ts <task> '<json arguments>'
 import { createWriteStream } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { OmniVideoClient } from '../../src/core/apiClient';
+import { prepareMedia } from '../../src/core/mediaInput';
+import { buildModeRequest } from '../../src/core/modeRequests';
+import { jsonBody } from '../../src/core/requestBody';
+import { parseGenerationParams } from '../../src/core/requestBuilder';
 import { undici } from '../../src/core/undiciLoader';
 import { measure } from './measure';
 
+interface UploadFile {
+  path: string;
+  role: 'reference' | 'video';
+}
+
 interface Args {
+  files?: UploadFile[];
   apiBaseUrl: string;
   token: string;
   id?: string;
@@ -30,6 +41,42 @@ async function main(): Promise<void> {
     case 'download': {
       const c = client();
       result = await measure(() => c.downloadContent(args.id!, args.dest!));
+      break;
+    }
+    case 'upload': {
+      // Ours: files checked from their first and last bytes, then streamed as base64 inside the JSON.
+      const c = client();
+      result = await measure(async () => {
+        const prepared = await Promise.all(args.files!.map((f) => prepareMedia({ kind: 'file', path: f.path, displayPath: path.basename(f.path) }, f.role)));
+        const images = prepared.filter((p) => p.role === 'reference');
+        const video = prepared.find((p) => p.role === 'video');
+        const media = video ? ({ mode: 'video', video } as const) : ({ mode: 'references', images } as const);
+        const built = buildModeRequest('omni-fast', parseGenerationParams({ prompt: 'bench upload', seconds: '4', aspectRatio: '16:9' }), media);
+        return c.createVideo(built.body);
+      });
+      break;
+    }
+    case 'upload-string': {
+      // The usual way, for reference: each file read whole, base64 strings, one JSON string, sent.
+      const u = undici();
+      result = await measure(async () => {
+        const body: Record<string, unknown> = { model: 'omni-fast', prompt: 'bench upload', seconds: '4', aspect_ratio: '16:9' };
+        const uris = await Promise.all(args.files!.map(async (f) => `data:${f.role === 'video' ? 'video/mp4' : 'image/png'};base64,${(await readFile(f.path)).toString('base64')}`));
+        if (args.files![0].role === 'video') body.video = uris[0];
+        else body.images = uris;
+        const response = await u.request(`${args.apiBaseUrl}/videos`, { method: 'POST', headers: { authorization: `Bearer ${args.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        return response.body.json();
+      });
+      break;
+    }
+    case 'write-body': {
+      // The same body as `upload`, written to a file for `curl --data-binary @file`.
+      const prepared = await Promise.all(args.files!.map((f) => prepareMedia({ kind: 'file', path: f.path, displayPath: path.basename(f.path) }, f.role)));
+      const video = prepared.find((p) => p.role === 'video');
+      const media = video ? ({ mode: 'video', video } as const) : ({ mode: 'references', images: prepared } as const);
+      const built = buildModeRequest('omni-fast', parseGenerationParams({ prompt: 'bench upload', seconds: '4', aspectRatio: '16:9' }), media);
+      const body = jsonBody(built.body);
+      result = await measure(() => (typeof body === 'string' ? writeFile(args.dest!, body) : pipeline(Readable.from(body.chunks()), createWriteStream(args.dest!))));
       break;
     }
     case 'e2e-ours': {
