@@ -23,6 +23,13 @@ const targets = [
     format: 'iife',
     target: 'chrome120',
   },
+  {
+    entryPoints: ['media/panel.ts'],
+    outfile: 'dist/media/panel.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+  },
 ];
 if (!production) {
   targets.push({

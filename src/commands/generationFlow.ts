@@ -40,6 +40,26 @@ export class GenerationFlow {
     }
   }
 
+  /**
+   * From the generation panel: everything is chosen there, so nothing is asked but a confirmation of
+   * media warnings and, if needed, the key. Errors are thrown for the panel to show; nothing is sent
+   * unless the job is submitted. Resolves to the job id, or undefined when a warning was declined.
+   */
+  async runFromPanel(options: unknown): Promise<string | undefined> {
+    const parsed = parseGenerateOptions(options);
+    const inputs = await this.service.prepareInputs(parsed);
+    if (inputs.warnings.length && !(await confirmWarnings(inputs.warnings))) return undefined;
+    const { id } = await withSubmitProgress(() => this.service.submit(inputs, parsed, true));
+    await this.remember(parsed.prompt, parsed.seconds ?? readSettings().seconds, parsed.aspectRatio ?? readSettings().aspectRatio);
+    return id;
+  }
+
+  /** Prompts sent before, newest first (the palette flow and the panel offer them). */
+  recentPrompts(): string[] {
+    const value = this.globalState.get<unknown>(RECENT_PROMPTS);
+    return Array.isArray(value) ? value.filter((p): p is string => typeof p === 'string') : [];
+  }
+
   /** Interactive: asks what is missing, then submits. Resolves undefined when the user cancels. */
   async runInteractive(mode: JobMode, media: MediaOptions | MediaStep, options: { initialPrompt?: string } = {}): Promise<string | undefined> {
     try {
@@ -90,11 +110,6 @@ export class GenerationFlow {
       this.globalState.update(LAST_SECONDS, seconds),
       this.globalState.update(LAST_ASPECT, aspectRatio),
     ]);
-  }
-
-  private recentPrompts(): string[] {
-    const value = this.globalState.get<unknown>(RECENT_PROMPTS);
-    return Array.isArray(value) ? value.filter((p): p is string => typeof p === 'string') : [];
   }
 
   /**

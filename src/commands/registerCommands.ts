@@ -2,6 +2,9 @@ import * as vscode from 'vscode';
 import type { ApiKeyStore } from '../apiKeyStore';
 import type { JobManager } from '../core/jobManager';
 import type { GenerationService } from '../generationService';
+import type { Logger } from '../core/logger';
+import { PANEL_VIEW_TYPE } from '../shared/panelProtocol';
+import { GenerationPanel } from '../ui/generationPanel';
 import type { PreviewPanels } from '../ui/previewPanel';
 import { clearApiKey, setApiKey } from './apiKeyCommands';
 import { LastTextEditor, generateFromSelection, insertIntoDocument } from './documentCommands';
@@ -15,11 +18,13 @@ export interface CommandDependencies {
   keys: ApiKeyStore;
   service: GenerationService;
   previews: PreviewPanels;
+  logger: Logger;
 }
 
 /** Every command the extension contributes, registered in one place. */
-export function registerCommands({ context, manager, keys, service, previews }: CommandDependencies): vscode.Disposable[] {
+export function registerCommands({ context, manager, keys, service, previews, logger }: CommandDependencies): vscode.Disposable[] {
   const flow = new GenerationFlow(service, context.workspaceState, context.globalState);
+  const panel = new GenerationPanel(context.extensionUri, flow, logger);
   const store = manager.store;
   const editors = new LastTextEditor();
   const commands: Record<string, (...args: unknown[]) => unknown> = {
@@ -41,6 +46,7 @@ export function registerCommands({ context, manager, keys, service, previews }: 
     'omniVideo.clearFinishedJobs': () => clearFinishedJobs(store),
     'omniVideo.generateFromSelection': (options) => generateFromSelection(flow, options),
     'omniVideo.insertIntoDocument': (video) => insertIntoDocument(store, previews, editors, video),
+    'omniVideo.openPanel': () => void panel.open(),
   };
-  return [editors, ...Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, handler))];
+  return [editors, panel, vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, panel), ...Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, handler))];
 }

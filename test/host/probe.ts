@@ -13,6 +13,10 @@
 //   POST /type {text}                {ok}    page.keyboard.type
 //   POST /click {selector, button?}  {ok}    clicks (button 'right': right-clicks) the first match in the main page
 //   POST /hover {selector}           {text}  hovers the first match, returns the hover widget's text ('' if none)
+//   POST /webview {selector, action, value?, uris?}  {ok, text?, values?}  in the webview content frame
+//                                    holding `selector`: click, fill (value), select (value), press
+//                                    (value: a key), drop (uris: a text/uri-list DataTransfer dropped on
+//                                    it), or read its innerText (text) / the values of every match (values)
 //   POST /result {passed, failed, pending}   the suite's counts (also printed as OMNI_TEST_RESULT)
 //   POST /reload {reason, phase1?, navigate?}  {ok, reload}  a window reload is coming: the runner
 //                                    expects the page to load again (the caller runs Developer:
@@ -199,6 +203,10 @@ async function handle(options: ProbeServerOptions, req: http.IncomingMessage): P
       await page.locator(stringField(body, 'selector')).first().click({ button, timeout: ACTION_TIMEOUT_MS });
       return { ok: true };
     }
+    case 'POST /webview': {
+      const body = await readJson(req);
+      return webviewAction(page, stringField(body, 'selector'), stringField(body, 'action'), body.value, body.uris);
+    }
     case 'POST /hover': {
       const body = await readJson(req);
       return { text: await hoverText(page, stringField(body, 'selector')) };
@@ -300,6 +308,61 @@ async function webviewText(page: Page): Promise<{ frameUrl: string; text: string
     }
   }
   return result;
+}
+
+/** The webview content frame in which `selector` matches, waiting up to the action timeout. */
+async function webviewFrameWith(page: Page, selector: string): Promise<Frame> {
+  const deadline = Date.now() + ACTION_TIMEOUT_MS;
+  for (;;) {
+    for (const frame of page.frames().filter(isWebviewContentFrame)) {
+      if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
+    }
+    if (Date.now() > deadline) throw new HttpError(500, `no webview holds ${selector}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function webviewAction(page: Page, selector: string, action: string, value: unknown, uris: unknown): Promise<{ ok: true; text?: string; values?: string[] }> {
+  const frame = await webviewFrameWith(page, selector);
+  const target = frame.locator(selector).first();
+  const options = { timeout: ACTION_TIMEOUT_MS };
+  switch (action) {
+    case 'click':
+      await target.click(options);
+      return { ok: true };
+    case 'fill':
+      await target.fill(String(value ?? ''), options);
+      return { ok: true };
+    case 'select':
+      await target.selectOption(String(value ?? ''), options);
+      return { ok: true };
+    case 'press':
+      await target.press(String(value ?? ''), options);
+      return { ok: true };
+    case 'text':
+      return { ok: true, text: (await target.innerText(options)).trim() };
+    case 'values':
+      return { ok: true, values: await frame.locator(selector).evaluateAll((els) => els.map((el) => String((el as { value?: string }).value ?? el.textContent ?? ''))) };
+    case 'drop': {
+      if (!Array.isArray(uris) || uris.some((u) => typeof u !== 'string')) throw new HttpError(400, '"uris" must be a list of strings');
+      // What VS Code's drag from the Explorer delivers: a text/uri-list, through dragenter/dragover/drop.
+      await target.evaluate((element, list) => {
+        // Runs in the browser (this file is compiled without the DOM library).
+        const browser = globalThis as unknown as {
+          DataTransfer: new () => { setData(type: string, value: string): void };
+          DragEvent: new (type: string, init: object) => unknown;
+        };
+        const data = new browser.DataTransfer();
+        data.setData('text/uri-list', list.join('\r\n'));
+        for (const type of ['dragenter', 'dragover', 'drop']) {
+          (element as unknown as { dispatchEvent(event: unknown): boolean }).dispatchEvent(new browser.DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+        }
+      }, uris as string[]);
+      return { ok: true };
+    }
+    default:
+      throw new HttpError(400, `unknown webview action ${action}`);
+  }
 }
 
 async function screenshot(page: Page, options: ProbeServerOptions, name: string): Promise<{ path: string; copy: string }> {

@@ -7,6 +7,7 @@ import './mediaModes.test';
 import './jobsView.test';
 import './security.test';
 import './videoEditor.test';
+import './panel.test';
 import './restricted.test';
 // LAST: the window reloads right after its phase-1 test, with its job still running (see the file).
 import './reload.test';

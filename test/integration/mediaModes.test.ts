@@ -1,24 +1,15 @@
 // Every media mode as the explorer invokes it, `(clicked, selected[])`, with what the simulator saw,
 // and every refusal: a clear message, and no POST (nothing billed).
 import * as assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OmniVideoApi } from '../../src/publicApi';
 import { probe, skipWithoutProbe } from './probe';
-import { simulator, type LoggedRequest } from './simulatorControl';
-
-interface DataUriSummary {
-  dataUri: true;
-  mime: string;
-  bytes: number;
-  sha256: string;
-}
+import { assertDataUriOf, simulator, type LoggedRequest } from './simulatorControl';
 
 const fixtures = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures');
-const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 function workspaceFile(relative: string): vscode.Uri {
   return vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, relative);
@@ -57,17 +48,6 @@ async function lastCreate(before: number): Promise<LoggedRequest & { body: Recor
   const creates = await simulator.creates();
   assert.equal(creates.length - before, 1, 'exactly one POST');
   return creates.at(-1) as LoggedRequest & { body: Record<string, unknown> };
-}
-
-function assertDataUriOf(value: unknown, file: vscode.Uri, mime: string): void {
-  // The simulator's log summarises long data URIs; short ones come as they were sent.
-  const short = typeof value === 'string' && /^data:([^;]+);base64,(.*)$/.exec(value);
-  const summary: DataUriSummary = short
-    ? { dataUri: true, mime: short[1], bytes: 0, sha256: createHash('sha256').update(Buffer.from(short[2], 'base64')).digest('hex') }
-    : (value as DataUriSummary);
-  assert.equal(summary?.dataUri, true, `a data URI, got ${JSON.stringify(value)?.slice(0, 100)}`);
-  assert.equal(summary.mime, mime);
-  assert.equal(summary.sha256, sha256(file.fsPath), `the decoded data is ${path.basename(file.fsPath)}'s bytes`);
 }
 
 /** Reads the notification center (every notification, not just the three newest toasts). */

@@ -1,3 +1,9 @@
+import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type * as vscode from 'vscode';
+
 // The simulator runs in the runner's process; the suite reads its request log and sets its faults
 // over its control endpoints (OMNI_SIM_CONTROL_URL).
 export interface LoggedRequest {
@@ -55,3 +61,24 @@ export const simulator = {
     return (await this.requests()).filter((r) => r.origin === 'api' && r.method === 'POST');
   },
 };
+
+/** How the simulator's request log shows a long data URI: its type, size and the sha256 of its bytes. */
+interface DataUriSummary {
+  dataUri: true;
+  mime: string;
+  bytes: number;
+  sha256: string;
+}
+
+/** `value` (from the request log) is a data URI of exactly `file`'s bytes, of type `mime`. */
+export function assertDataUriOf(value: unknown, file: vscode.Uri, mime: string): void {
+  // The simulator's log summarises long data URIs; short ones come as they were sent.
+  const short = typeof value === 'string' && /^data:([^;]+);base64,(.*)$/.exec(value);
+  const summary: DataUriSummary = short
+    ? { dataUri: true, mime: short[1], bytes: 0, sha256: createHash('sha256').update(Buffer.from(short[2], 'base64')).digest('hex') }
+    : (value as DataUriSummary);
+  assert.equal(summary?.dataUri, true, `a data URI, got ${JSON.stringify(value)?.slice(0, 100)}`);
+  assert.equal(summary.mime, mime);
+  const expected = createHash('sha256').update(fs.readFileSync(file.fsPath)).digest('hex');
+  assert.equal(summary.sha256, expected, `the decoded data is ${path.basename(file.fsPath)}'s bytes`);
+}
