@@ -1,6 +1,7 @@
 // The generation panel's webview: prompt, media slots (drag and drop or a picker), parameters, Generate.
 // Everything it shows comes from the host as plain text; files are identified by the host.
 import type { HostToPanel, PanelSlot, PanelState, PanelToHost, PanelWebviewState, SlotItem } from '../src/shared/panelProtocol';
+import { el } from './dom';
 
 interface VsCodeApi {
   postMessage(message: PanelToHost): void;
@@ -15,15 +16,6 @@ const SLOTS: PanelSlot[] = ['firstImage', 'lastImage', 'images', 'video'];
 
 let current: PanelState | undefined;
 let built = false;
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; text?: string; id?: string } = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (props.className) node.className = props.className;
-  if (props.id) node.id = props.id;
-  if (props.text !== undefined) node.textContent = props.text; // always text, never HTML
-  node.append(...children);
-  return node;
-}
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 

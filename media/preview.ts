@@ -1,5 +1,6 @@
 // The preview webview: plays one video from the workspace and shows how it was made.
 import type { HostToWebview, PreviewInfo, PreviewState, WebviewToHost } from '../src/shared/protocol';
+import { el } from './dom';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -10,14 +11,6 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 const root = document.getElementById('root') as HTMLElement;
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; text?: string } = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (props.className) node.className = props.className;
-  if (props.text !== undefined) node.textContent = props.text; // always text, never HTML
-  node.append(...children);
-  return node;
-}
 
 type ActionMessage = 'reveal' | 'copyPrompt' | 'regenerate' | 'insertIntoDocument' | 'openSystemPlayer' | 'makePlayableCopy';
 

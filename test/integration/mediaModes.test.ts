@@ -8,26 +8,7 @@ import * as vscode from 'vscode';
 import type { OmniVideoApi } from '../../src/publicApi';
 import { probe, skipWithoutProbe } from './probe';
 import { assertDataUriOf, simulator, type LoggedRequest } from './simulatorControl';
-
-const fixtures = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures');
-
-function workspaceFile(relative: string): vscode.Uri {
-  return vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, relative);
-}
-
-function copyFixture(name: string, relative: string): vscode.Uri {
-  const uri = workspaceFile(relative);
-  fs.mkdirSync(path.dirname(uri.fsPath), { recursive: true });
-  fs.copyFileSync(path.join(fixtures, name), uri.fsPath);
-  return uri;
-}
-
-function writeFile(relative: string, content: Buffer | string): vscode.Uri {
-  const uri = workspaceFile(relative);
-  fs.mkdirSync(path.dirname(uri.fsPath), { recursive: true });
-  fs.writeFileSync(uri.fsPath, content);
-  return uri;
-}
+import { copyFixture, fixtures, workspaceFile, writeWorkspaceFile as writeFile } from './workspaceFiles';
 
 async function title(expected: string): Promise<void> {
   await probe.waitFor(() => probe.domText('.quick-input-widget .quick-input-title'), (t) => t.some((x) => x.includes(expected)), `the "${expected}" step`);

@@ -3,22 +3,14 @@
 // and exactly the request the simulator received.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OmniVideoApi } from '../../src/publicApi';
 import { probe, skipWithoutProbe } from './probe';
 import { assertDataUriOf, simulator } from './simulatorControl';
+import { copyFixture } from './workspaceFiles';
 
-const fixtures = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures');
 const PROMPT = 'role=textbox[name="Prompt"]';
 const GENERATE = 'role=button[name="Generate"]';
-
-function copyFixture(name: string, relative: string): vscode.Uri {
-  const uri = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, relative);
-  fs.mkdirSync(path.dirname(uri.fsPath), { recursive: true });
-  fs.copyFileSync(path.join(fixtures, name), uri.fsPath);
-  return uri;
-}
 
 const panelText = async () => (await probe.webview('main', 'text')).text ?? '';
 

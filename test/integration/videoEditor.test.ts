@@ -8,16 +8,9 @@ import * as vscode from 'vscode';
 import type { OmniVideoApi } from '../../src/publicApi';
 import { probe, skipWithoutProbe, type VideoState } from './probe';
 import { simulator } from './simulatorControl';
+import { copyFixture, fixtures } from './workspaceFiles';
 
-const fixtures = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures');
 const workspace = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
-
-function copyFixture(name: string, relative: string): vscode.Uri {
-  const target = path.join(workspace(), relative);
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  fs.copyFileSync(path.join(fixtures, name), target);
-  return vscode.Uri.file(target);
-}
 
 const playing = (videos: VideoState[], name: string) => videos.find((v) => v.src.includes(encodeURIComponent(name)) || v.src.includes(name));
 

@@ -1,0 +1,23 @@
+// Files the suite puts into the test workspace: fixtures copied in, files written.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+/** test/fixtures of the repository (the suite runs from out/test/suite). */
+export const fixtures = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures');
+
+export function workspaceFile(relative: string): vscode.Uri {
+  return vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, relative);
+}
+
+/** Copies test/fixtures/`name` to `relative` in the workspace (folders created). */
+export function copyFixture(name: string, relative: string): vscode.Uri {
+  return writeWorkspaceFile(relative, fs.readFileSync(path.join(fixtures, name)));
+}
+
+export function writeWorkspaceFile(relative: string, content: Buffer | string): vscode.Uri {
+  const uri = workspaceFile(relative);
+  fs.mkdirSync(path.dirname(uri.fsPath), { recursive: true });
+  fs.writeFileSync(uri.fsPath, content);
+  return uri;
+}
