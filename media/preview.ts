@@ -12,7 +12,10 @@ declare function acquireVsCodeApi(): VsCodeApi;
 const vscode = acquireVsCodeApi();
 const root = document.getElementById('root') as HTMLElement;
 
-type ActionMessage = 'reveal' | 'copyPrompt' | 'regenerate' | 'insertIntoDocument' | 'openSystemPlayer' | 'makePlayableCopy';
+type ActionMessage = 'reveal' | 'copyPrompt' | 'regenerate' | 'insertIntoDocument' | 'openSystemPlayer' | 'makePlayableCopy' | 'continueFromLastFrame' | 'useAsReference';
+
+/** The video element of the current render: the host asks it for its last frame. */
+let currentVideo: HTMLVideoElement | undefined;
 
 function render(info: PreviewInfo): void {
   root.replaceChildren();
@@ -23,6 +26,7 @@ function render(info: PreviewInfo): void {
   vscode.setState({ file: info.file, currentTime: startAt });
 
   const video = el('video');
+  currentVideo = video;
   video.controls = true;
   video.loop = true;
   video.playsInline = true;
@@ -61,10 +65,31 @@ function render(info: PreviewInfo): void {
   const row = (label: string, value: string | undefined) => {
     if (value) meta.append(el('dt', { text: label }), el('dd', { text: value }));
   };
+  row(info.labels.mode, info.mode);
   row(info.labels.id, info.id);
   row(info.labels.duration, info.seconds);
   row(info.labels.size, info.size);
   row(info.labels.created, info.createdAt);
+  for (const parameter of info.parameters) row(parameter.label, parameter.value);
+
+  // What it was made from: workspace files open in the editor, URLs in the browser (by index: the
+  // host looks the entry up, so this page never names a path to open).
+  const sources = el('ul', { className: 'sources' });
+  info.sources.forEach((source, index) => {
+    const item = el('li', {}, el('span', { className: 'role', text: `${source.role}: ` }));
+    if (source.openable) {
+      const link = el('a', { text: source.text });
+      link.href = '#';
+      link.addEventListener('click', (event) => {
+        event.preventDefault();
+        vscode.postMessage({ type: 'openSource', index });
+      });
+      item.append(link);
+    } else {
+      item.append(el('span', { className: 'muted', text: source.text }));
+    }
+    sources.append(item);
+  });
 
   const actions = el('div', { className: 'actions' });
   const button = (label: string, type: ActionMessage, secondary = true) => {
@@ -75,7 +100,9 @@ function render(info: PreviewInfo): void {
   };
   if (info.actions.openSystemPlayer) button(info.labels.openSystemPlayer, 'openSystemPlayer', false);
   if (info.actions.makePlayableCopy) button(info.labels.makePlayableCopy, 'makePlayableCopy', false);
+  if (info.actions.continueFromLastFrame) button(info.labels.continueFromLastFrame, 'continueFromLastFrame', false);
   if (info.actions.regenerate) button(info.labels.regenerate, 'regenerate');
+  if (info.actions.useAsReference) button(info.labels.useAsReference, 'useAsReference');
   if (info.actions.insertIntoDocument) button(info.labels.insertIntoDocument, 'insertIntoDocument');
   button(info.labels.reveal, 'reveal');
   if (info.prompt) button(info.labels.copyPrompt, 'copyPrompt');
@@ -87,7 +114,9 @@ function render(info: PreviewInfo): void {
   } else if (!info.hasSidecar) {
     details.append(el('p', { className: 'muted', text: info.labels.noMetadata }));
   }
-  details.append(meta, actions);
+  details.append(meta);
+  if (info.sources.length) details.append(el('h2', { text: info.labels.madeFrom }), sources);
+  details.append(actions);
 
   root.append(el('div', { className: 'player' }, video, message, notes), details);
 }
@@ -132,9 +161,74 @@ function watchAudio(video: HTMLVideoElement, notes: HTMLElement, info: PreviewIn
   video.addEventListener('timeupdate', onTime);
 }
 
+const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Resolves on the element's event, or rejects after `ms`. */
+function nextEvent(target: HTMLMediaElement, name: string, ms: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      target.removeEventListener(name, done);
+      reject(new Error(`no ${name} event within ${ms} ms`));
+    }, ms);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    target.addEventListener(name, done, { once: true });
+  });
+}
+
+/**
+ * The last frame as a PNG. Seeking needs range support (webview resources have it); after `seeked`,
+ * Chromium may still paint the previous frame, so the drawing waits for the seeked frame to be
+ * presented (requestVideoFrameCallback), with a timeout. Playback continues where it was.
+ */
+async function captureLastFrame(video: HTMLVideoElement): Promise<Extract<WebviewToHost, { type: 'frameCaptured' }>> {
+  if (video.error) throw new Error(`the video cannot be decoded here (MediaError ${video.error.code})`);
+  if (video.readyState < HTMLMediaElement.HAVE_METADATA) await nextEvent(video, 'loadedmetadata', 15_000);
+  const duration = video.duration;
+  if (!Number.isFinite(duration) || duration <= 0) throw new Error('the video has no known duration');
+  const resume = !video.paused;
+  const back = video.currentTime;
+  video.pause();
+  const presented = new Promise<void>((resolve) => {
+    const withCallback = video as HTMLVideoElement & { requestVideoFrameCallback?: (callback: () => void) => number };
+    if (withCallback.requestVideoFrameCallback) withCallback.requestVideoFrameCallback(() => resolve());
+    void wait(1000).then(resolve);
+  });
+  const seeked = nextEvent(video, 'seeked', 15_000);
+  video.currentTime = Math.max(0, duration - 0.001);
+  await seeked;
+  await presented;
+  if (video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) await nextEvent(video, 'loadeddata', 5000);
+  const canvas = document.createElement('canvas');
+  canvas.width = video.videoWidth;
+  canvas.height = video.videoHeight;
+  const context = canvas.getContext('2d');
+  if (!context || !canvas.width || !canvas.height) throw new Error('the video has no picture to capture');
+  context.drawImage(video, 0, 0, canvas.width, canvas.height);
+  const time = video.currentTime;
+  const dataUrl = canvas.toDataURL('image/png'); // throws when the host served the video cross-origin
+  video.currentTime = back;
+  if (resume) void video.play().catch(() => undefined);
+  return { type: 'frameCaptured', requestId: 0, dataUrl, width: canvas.width, height: canvas.height, time, duration };
+}
+
 window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
   const message = event.data;
   if (message?.type === 'show') render(message.info);
+  if (message?.type === 'captureLastFrame') {
+    const { requestId } = message;
+    const video = currentVideo;
+    if (!video) {
+      vscode.postMessage({ type: 'frameCaptureFailed', requestId, reason: 'no video is shown' });
+      return;
+    }
+    captureLastFrame(video).then(
+      (frame) => vscode.postMessage({ ...frame, requestId }),
+      (error: unknown) => vscode.postMessage({ type: 'frameCaptureFailed', requestId, reason: String(error instanceof Error ? error.message : error).slice(0, 500) }),
+    );
+  }
 });
 
 document.addEventListener('keydown', (event) => {

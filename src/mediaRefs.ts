@@ -41,6 +41,16 @@ export function diskFolders(): vscode.WorkspaceFolder[] {
   return folders;
 }
 
+/**
+ * A media path as a sidecar records it (workspace-relative, or absolute) back to a file Uri; undefined
+ * for URLs, data URIs and when no folder is open.
+ */
+export function recordedPathToUri(recorded: string): vscode.Uri | undefined {
+  if (/^[a-z][a-z0-9+.-]+:/i.test(recorded) && !/^[a-z]:[\\/]/i.test(recorded)) return undefined;
+  if (path.isAbsolute(recorded)) return vscode.Uri.file(recorded);
+  return vscode.workspace.workspaceFolders?.some((f) => f.uri.scheme === 'file') ? relativeToWorkspace(recorded) : undefined;
+}
+
 function relativeToWorkspace(relative: string): vscode.Uri {
   const folders = diskFolders();
   // "folderName/x.png" in a multi-root workspace names the folder; otherwise the first folder.

@@ -6,6 +6,7 @@ import { MAX_PROMPT_CHARS } from '../core/schemas';
 import { shortPrompt } from '../jobSnapshot';
 import type { PreviewPanels } from '../ui/previewPanel';
 import type { GenerationFlow } from './generationFlow';
+import { videoFrom } from './videoArgument';
 
 /**
  * The text editor the user was last in. A preview or the jobs view takes focus away from it, so
@@ -30,25 +31,6 @@ export class LastTextEditor implements vscode.Disposable {
   dispose(): void {
     this.subscription.dispose();
   }
-}
-
-function videoFrom(store: JobStore, arg: unknown): vscode.Uri | undefined {
-  if (arg instanceof vscode.Uri) return arg;
-  if (typeof arg === 'string') {
-    const job = store.get(arg);
-    if (job?.file) return vscode.Uri.file(job.file);
-    return path.isAbsolute(arg) ? vscode.Uri.file(arg) : workspaceRelative(arg);
-  }
-  if (arg && typeof arg === 'object' && 'id' in arg) {
-    const file = store.get(String((arg as { id: unknown }).id))?.file;
-    if (file) return vscode.Uri.file(file);
-  }
-  return undefined;
-}
-
-function workspaceRelative(relative: string): vscode.Uri | undefined {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  return folder ? vscode.Uri.joinPath(folder.uri, relative) : undefined;
 }
 
 async function pickSavedVideo(store: JobStore, previews: PreviewPanels): Promise<vscode.Uri | undefined> {

@@ -61,7 +61,11 @@ export class GenerationFlow {
   }
 
   /** Interactive: asks what is missing, then submits. Resolves undefined when the user cancels. */
-  async runInteractive(mode: JobMode, media: MediaOptions | MediaStep, options: { initialPrompt?: string } = {}): Promise<string | undefined> {
+  async runInteractive(
+    mode: JobMode,
+    media: MediaOptions | MediaStep,
+    options: { initialPrompt?: string; preferred?: { seconds?: Seconds; aspectRatio?: AspectRatio } } = {},
+  ): Promise<string | undefined> {
     try {
       outputFolder(); // fail before asking anything when no folder is open
       const extraStep = typeof media === 'function';
@@ -79,15 +83,17 @@ export class GenerationFlow {
       const seconds = await pickOne<Seconds>(
         `${title(first + 1)}: ${vscode.l10n.t('duration')}`,
         SECONDS.map((value) => ({ value, label: vscode.l10n.t('{0} seconds', value) })),
-        this.globalState.get<Seconds>(LAST_SECONDS) ?? settings.seconds,
+        options.preferred?.seconds ?? this.globalState.get<Seconds>(LAST_SECONDS) ?? settings.seconds,
         settings.seconds,
+        options.preferred?.seconds ? vscode.l10n.t('as before') : undefined,
       );
       if (!seconds) return undefined;
       const aspectRatio = await pickOne<AspectRatio>(
         `${title(first + 2)}: ${vscode.l10n.t('aspect ratio')}`,
         ASPECT_RATIOS.map((value) => ({ value, label: value, detail: aspectDetail(value) })),
-        this.globalState.get<AspectRatio>(LAST_ASPECT) ?? settings.aspectRatio,
+        options.preferred?.aspectRatio ?? this.globalState.get<AspectRatio>(LAST_ASPECT) ?? settings.aspectRatio,
         settings.aspectRatio,
+        options.preferred?.aspectRatio ? vscode.l10n.t('as before') : undefined,
       );
       if (!aspectRatio) return undefined;
       const { id } = await withSubmitProgress(() => this.service.submit(inputs, { prompt, seconds, aspectRatio }, true));
@@ -214,7 +220,13 @@ interface PickItem<T extends string> extends vscode.QuickPickItem {
 }
 
 /** A quick pick whose active item is the remembered choice, so Enter accepts it. */
-export function pickOne<T extends string>(title: string, options: { value: T; label: string; detail?: string }[], active: T, defaultValue?: T): Promise<T | undefined> {
+export function pickOne<T extends string>(
+  title: string,
+  options: { value: T; label: string; detail?: string }[],
+  active: T,
+  defaultValue?: T,
+  activeNote: string = vscode.l10n.t('last used'),
+): Promise<T | undefined> {
   return new Promise((resolve) => {
     const pick = vscode.window.createQuickPick<PickItem<T>>();
     pick.title = title;
@@ -223,7 +235,7 @@ export function pickOne<T extends string>(title: string, options: { value: T; la
       value: o.value,
       label: o.label,
       detail: o.detail,
-      description: [o.value === defaultValue ? vscode.l10n.t('default') : '', o.value === active && active !== defaultValue ? vscode.l10n.t('last used') : '']
+      description: [o.value === defaultValue ? vscode.l10n.t('default') : '', o.value === active && active !== defaultValue ? activeNote : '']
         .filter(Boolean)
         .join(' · '),
     }));

@@ -7,6 +7,7 @@ import { PANEL_VIEW_TYPE } from '../shared/panelProtocol';
 import { GenerationPanel } from '../ui/generationPanel';
 import type { PreviewPanels } from '../ui/previewPanel';
 import { clearApiKey, setApiKey } from './apiKeyCommands';
+import { continueFromLastFrame, useAsReference } from './chainCommands';
 import { LastTextEditor, generateFromSelection, insertIntoDocument } from './documentCommands';
 import { GenerationFlow } from './generationFlow';
 import { editVideo, imageToVideo, interpolate, referencesToVideo } from './mediaCommands';
@@ -47,6 +48,8 @@ export function registerCommands({ context, manager, keys, service, previews, lo
     'omniVideo.generateFromSelection': (options) => generateFromSelection(flow, options),
     'omniVideo.insertIntoDocument': (video) => insertIntoDocument(store, previews, editors, video),
     'omniVideo.openPanel': () => void panel.open(),
+    'omniVideo.continueFromLastFrame': (video, options) => continueFromLastFrame({ previews, flow, store, logger }, video, options),
+    'omniVideo.useAsReference': (file) => useAsReference(panel, store, file),
   };
   return [editors, panel, vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, panel), ...Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, handler))];
 }

@@ -9,7 +9,12 @@ export interface PreviewInfo {
   videoSrc: string;
   prompt?: string;
   id?: string;
+  /** How it was made, in the user's language ("Image to video (first frame)"). */
   mode?: string;
+  /** The request's parameters as label and value (aspect ratio, resolution, frames per second). */
+  parameters: { label: string; value: string }[];
+  /** The media it was made from (first/last frame, references, clip), as the sidecar records them. */
+  sources: PreviewSource[];
   /** Ready to show, e.g. `5 s (8 s requested)`. */
   seconds?: string;
   size?: string;
@@ -25,6 +30,16 @@ export interface PreviewInfo {
   startAt?: number;
 }
 
+/** A file or URL a video was made from; `openSource` names it by its index, never by its path. */
+export interface PreviewSource {
+  /** Its role: "First frame", "Reference 2", "Clip". */
+  role: string;
+  /** The workspace path or URL as recorded. */
+  text: string;
+  /** Whether it can be opened: a workspace file that still exists, or an http(s) URL. */
+  openable: boolean;
+}
+
 /** Which action buttons the preview shows. */
 export interface PreviewActions {
   /** The video has a job or sidecar with its request: it can be generated again. */
@@ -35,6 +50,10 @@ export interface PreviewActions {
   openSystemPlayer: boolean;
   /** ffmpeg is on the PATH and a copy with MP3 audio would play with sound. */
   makePlayableCopy: boolean;
+  /** The video plays here, so its last frame can be captured and animated. */
+  continueFromLastFrame: boolean;
+  /** The video can go into the generation panel as the clip to edit or extend. */
+  useAsReference: boolean;
 }
 
 export interface PreviewLabels {
@@ -54,10 +73,17 @@ export interface PreviewLabels {
   makePlayableCopy: string;
   /** Said when the audio track does not decode although the host was expected to play it. */
   noAudioDecoded: string;
+  mode: string;
+  madeFrom: string;
+  continueFromLastFrame: string;
+  useAsReference: string;
 }
 
 /** Messages from the extension host to the webview. */
-export type HostToWebview = { type: 'show'; info: PreviewInfo };
+export type HostToWebview = { type: 'show'; info: PreviewInfo } | { type: 'captureLastFrame'; requestId: number };
+
+/** The largest captured frame accepted from the webview (a 4k PNG is well below). */
+export const MAX_CAPTURED_FRAME_CHARS = 64 * 1024 * 1024;
 
 /** Messages from the webview to the host: parsed with zod, because a webview is untrusted. */
 export const webviewToHostSchema = z.discriminatedUnion('type', [
@@ -68,6 +94,20 @@ export const webviewToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('insertIntoDocument') }),
   z.object({ type: z.literal('openSystemPlayer') }),
   z.object({ type: z.literal('makePlayableCopy') }),
+  z.object({ type: z.literal('continueFromLastFrame') }),
+  z.object({ type: z.literal('useAsReference') }),
+  z.object({ type: z.literal('openSource'), index: z.number().int().min(0).max(16) }),
+  z.object({
+    type: z.literal('frameCaptured'),
+    requestId: z.number().int().min(0),
+    dataUrl: z.string().startsWith('data:image/png;base64,').max(MAX_CAPTURED_FRAME_CHARS),
+    width: z.number().int().min(1).max(16384),
+    height: z.number().int().min(1).max(16384),
+    /** Where the frame was taken, and the video's duration (seconds). */
+    time: z.number().min(0),
+    duration: z.number().min(0),
+  }),
+  z.object({ type: z.literal('frameCaptureFailed'), requestId: z.number().int().min(0), reason: z.string().max(500) }),
   z.object({
     type: z.literal('playback'),
     state: z.enum(['playing', 'paused', 'error', 'mutedAutoplay', 'noAudio']),

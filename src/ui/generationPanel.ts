@@ -6,8 +6,12 @@ import { describeError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { ASPECT_RATIOS, RESOLUTIONS, SECONDS } from '../core/schemas';
 import type { GenerationFlow } from '../commands/generationFlow';
+import { IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../commands/mediaCommands';
 import { modeOf } from '../generationService';
+import { JOB_MODES } from '../core/jobModel';
+import { MAX_REFERENCE_IMAGES } from '../core/modeRequests';
 import { readSettings } from '../settings';
+import { modeLabel } from './modeLabels';
 import {
   PANEL_VIEW_TYPE,
   panelToHostSchema,
@@ -20,9 +24,6 @@ import {
   type SlotItem,
 } from '../shared/panelProtocol';
 
-const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'gif'];
-const VIDEO_EXTENSIONS = ['mp4', 'mov', 'webm'];
-const MAX_REFERENCES = 5;
 
 interface Slots {
   firstImage?: vscode.Uri;
@@ -68,7 +69,7 @@ export class GenerationPanel implements vscode.WebviewPanelSerializer, vscode.Di
       this.panel.reveal();
     }
     if (seed.firstImage) this.slots = { ...this.slots, firstImage: seed.firstImage, images: [], video: undefined };
-    if (seed.images?.length) this.slots = { images: seed.images.slice(0, MAX_REFERENCES) };
+    if (seed.images?.length) this.slots = { images: seed.images.slice(0, MAX_REFERENCE_IMAGES) };
     if (seed.video) this.slots = { images: [], video: seed.video };
     if (seed.prompt !== undefined) this.setPrompt(seed.prompt);
     this.message = undefined;
@@ -192,8 +193,8 @@ export class GenerationPanel implements vscode.WebviewPanelSerializer, vscode.Di
       else accepted.push(uri);
     }
     if (slot === 'images') {
-      const room = MAX_REFERENCES - this.slots.images.length;
-      if (accepted.length > room) refused.push(vscode.l10n.t('at most {0} reference images', MAX_REFERENCES));
+      const room = MAX_REFERENCE_IMAGES - this.slots.images.length;
+      if (accepted.length > room) refused.push(vscode.l10n.t('at most {0} reference images', MAX_REFERENCE_IMAGES));
       this.slots.images.push(...accepted.slice(0, Math.max(0, room)));
     } else if (accepted[0]) {
       this.slots[slot] = accepted[0];
@@ -312,13 +313,7 @@ function labels(): PanelLabels {
     recent: vscode.l10n.t('Recent prompts'),
     recentNone: vscode.l10n.t('No recent prompts'),
     mode: vscode.l10n.t('Mode'),
-    modes: {
-      text: vscode.l10n.t('Text to video'),
-      image: vscode.l10n.t('Image to video (first frame)'),
-      interpolate: vscode.l10n.t('Interpolate between first and last frame'),
-      references: vscode.l10n.t('Video from reference images'),
-      video: vscode.l10n.t('Edit or extend a clip'),
-    },
+    modes: Object.fromEntries(JOB_MODES.map((mode) => [mode, modeLabel(mode)])) as PanelLabels['modes'],
     slots: {
       firstImage: vscode.l10n.t('First frame'),
       lastImage: vscode.l10n.t('Last frame'),

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -9,7 +10,19 @@ import { readMp4Codecs } from '../core/mp4Codecs';
 import { findOnPath, makePlayableCopy } from '../core/playableCopy';
 import { decidePlayability, type PlaybackHost } from '../core/playability';
 import { readSidecar } from '../core/sidecar';
-import { PREVIEW_VIEW_TYPE, previewStateSchema, webviewToHostSchema, type HostToWebview, type PreviewInfo, type PreviewLabels } from '../shared/protocol';
+import { JOB_MODES, type JobMode } from '../core/jobModel';
+import { recordedPathToUri } from '../mediaRefs';
+import {
+  PREVIEW_VIEW_TYPE,
+  previewStateSchema,
+  webviewToHostSchema,
+  type HostToWebview,
+  type PreviewInfo,
+  type PreviewLabels,
+  type PreviewSource,
+  type WebviewToHost,
+} from '../shared/protocol';
+import { modeLabel } from './modeLabels';
 import { localizePlaybackNotes } from './playbackNotes';
 
 /** What every preview needs from the extension, whichever way it was opened. */
@@ -89,6 +102,18 @@ export class PreviewPanels implements vscode.WebviewPanelSerializer, vscode.Cust
     await session.load();
   }
 
+  /**
+   * A preview of `file` whose webview is running: an open panel or custom editor of it, else a new
+   * panel (opened beside the current editor without taking focus).
+   */
+  async readySession(file: vscode.Uri): Promise<PreviewSession> {
+    const open = this.sessions.filter((s) => s.file.fsPath === file.fsPath);
+    const session = open.find((s) => s.isReady) ?? open[0] ?? (await this.show(file, { preserveFocus: true }), this.panels.get(file.fsPath));
+    if (!session) throw new OmniVideoError('filesystem', `Could not open a preview of ${path.basename(file.fsPath)}.`);
+    await session.whenReady(20_000);
+    return session;
+  }
+
   /** Every open preview (panels and custom editors), e.g. to read what they show in tests. */
   get sessions(): readonly PreviewSession[] {
     return [...this.panels.values(), ...this.editors];
@@ -127,10 +152,19 @@ export class PreviewPanels implements vscode.WebviewPanelSerializer, vscode.Cust
 let ffmpegLookup: Promise<string | undefined> | undefined;
 const findFfmpeg = () => (ffmpegLookup ??= findOnPath('ffmpeg'));
 
+type ShowMessage = Extract<HostToWebview, { type: 'show' }>;
+
+/** A frame the webview captured, as it reported it. */
+export type CapturedFrame = Extract<WebviewToHost, { type: 'frameCaptured' }>;
+
 export class PreviewSession {
   private ready = false;
+  private readyWaiters: (() => void)[] = [];
+  private sources: (vscode.Uri | undefined)[] = [];
+  private nextCaptureId = 1;
+  private readonly captures = new Map<number, { resolve: (frame: CapturedFrame) => void; reject: (error: Error) => void }>();
   /** The last message, sent again whenever the webview (re)loads: a hidden panel is rebuilt when shown. */
-  private latest: HostToWebview | undefined;
+  private latest: ShowMessage | undefined;
   private prompt: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly extensionUri: vscode.Uri;
@@ -146,6 +180,38 @@ export class PreviewSession {
     ({ extensionUri: this.extensionUri, store: this.store, logger: this.logger } = context);
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon-video.svg');
     this.disposables.push(panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)));
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  /** Resolves once the webview has said ready (rejects after `timeoutMs`). */
+  whenReady(timeoutMs: number): Promise<void> {
+    if (this.ready) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new OmniVideoError('timeout', `The preview of ${path.basename(this.file.fsPath)} did not start.`)), timeoutMs);
+      this.readyWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /** Asks the webview for the video's last frame (a PNG data URL it drew on a canvas). */
+  captureLastFrame(timeoutMs = 30_000): Promise<CapturedFrame> {
+    const requestId = this.nextCaptureId++;
+    return new Promise<CapturedFrame>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.captures.delete(requestId);
+        reject(new OmniVideoError('timeout', 'The preview did not capture the last frame in time.'));
+      }, timeoutMs);
+      this.captures.set(requestId, {
+        resolve: (frame) => (clearTimeout(timer), resolve(frame)),
+        reject: (error) => (clearTimeout(timer), reject(error)),
+      });
+      void this.panel.webview.postMessage({ type: 'captureLastFrame', requestId } satisfies HostToWebview);
+    });
   }
 
   /** What the webview was last sent (tests read the preview's state through this). */
@@ -192,6 +258,8 @@ export class PreviewSession {
 
   dispose(): void {
     for (const d of this.disposables) d.dispose();
+    for (const capture of this.captures.values()) capture.reject(new OmniVideoError('cancelled', 'The preview was closed.'));
+    this.captures.clear();
   }
 
   private async info(): Promise<PreviewInfo> {
@@ -206,8 +274,12 @@ export class PreviewSession {
     }
     const src = this.panel.webview.asWebviewUri(this.file).with({ query: `version=${version}` });
     const serverJob = sidecar?.job ?? job?.serverJob ?? {};
+    const request = sidecar?.request ?? job?.request ?? {};
     const returned = job?.seconds ?? stringField(serverJob, 'seconds');
-    const requested = stringField(sidecar?.request ?? job?.request ?? {}, 'seconds');
+    const requested = stringField(request, 'seconds');
+    const sources = madeFrom(request);
+    this.sources = sources.map((s) => s.target);
+    const mode = job?.mode ?? sidecar?.mode;
     const seconds = durationText(returned, requested);
     const size = job?.size ?? stringField(serverJob, 'size');
     const createdAt = job?.createdAt ?? (sidecar ? Date.parse(sidecar.createdAt) : undefined);
@@ -222,7 +294,9 @@ export class PreviewSession {
       videoSrc: src.toString(),
       prompt: this.prompt,
       id: job?.id ?? sidecar?.id,
-      mode: job?.mode ?? sidecar?.mode,
+      mode: mode && (JOB_MODES as readonly string[]).includes(mode) ? modeLabel(mode as JobMode) : undefined,
+      parameters: parameters(request),
+      sources: sources.map((s) => s.source),
       seconds,
       size,
       createdAt: createdAt && Number.isFinite(createdAt) ? new Date(createdAt).toLocaleString(vscode.env.language) : undefined,
@@ -234,13 +308,16 @@ export class PreviewSession {
         insertIntoDocument: true,
         openSystemPlayer: playability.offerSystemPlayer,
         makePlayableCopy: playability.offerPlayableCopy && (await findFfmpeg()) !== undefined,
+        // The webview captures the frame where it can decode the video; ffmpeg where it cannot.
+        continueFromLastFrame: playability.video !== 'unplayable' || (await findFfmpeg()) !== undefined,
+        useAsReference: true,
       },
       labels: labels(),
       startAt: this.startAt,
     };
   }
 
-  private post(message: HostToWebview): void {
+  private post(message: ShowMessage): void {
     this.latest = message;
     if (this.ready) void this.panel.webview.postMessage(message); // otherwise sent when it says ready
   }
@@ -256,6 +333,27 @@ export class PreviewSession {
       case 'ready':
         this.ready = true;
         if (this.latest) void this.panel.webview.postMessage(this.latest);
+        for (const waiter of this.readyWaiters.splice(0)) waiter();
+        return;
+      case 'frameCaptured':
+      case 'frameCaptureFailed': {
+        const capture = this.captures.get(message.requestId);
+        this.captures.delete(message.requestId);
+        if (message.type === 'frameCaptured') capture?.resolve(message);
+        else capture?.reject(new OmniVideoError('filesystem', `The preview could not capture the last frame: ${message.reason}`));
+        return;
+      }
+      case 'openSource': {
+        const target = this.sources[message.index];
+        if (target?.scheme === 'file') await vscode.commands.executeCommand('vscode.open', target);
+        else if (target) await vscode.env.openExternal(target);
+        return;
+      }
+      case 'continueFromLastFrame':
+        await vscode.commands.executeCommand('omniVideo.continueFromLastFrame', this.file);
+        return;
+      case 'useAsReference':
+        await vscode.commands.executeCommand('omniVideo.useAsReference', this.file);
         return;
       case 'reveal':
         await vscode.commands.executeCommand('revealInExplorer', this.file);
@@ -318,6 +416,42 @@ export class PreviewSession {
   }
 }
 
+/** The request's parameters beyond prompt and duration, as the preview lists them. */
+function parameters(request: Record<string, unknown>): { label: string; value: string }[] {
+  const rows: [string, string | undefined][] = [
+    [vscode.l10n.t('Aspect ratio'), stringField(request, 'aspect_ratio')],
+    [vscode.l10n.t('Resolution'), stringField(request, 'resolution')],
+    [vscode.l10n.t('Frames per second'), stringField(request, 'fps')],
+  ];
+  return rows.filter((r): r is [string, string] => r[1] !== undefined).map(([label, value]) => ({ label, value }));
+}
+
+/**
+ * The media a request was made from, as recorded (workspace paths or URLs; data URIs are not kept),
+ * with what each opens: a workspace file that still exists, or an http(s) URL.
+ */
+function madeFrom(request: Record<string, unknown>): { source: PreviewSource; target?: vscode.Uri }[] {
+  const entries: [string, unknown][] = [
+    [vscode.l10n.t('First frame'), request.first_image_url],
+    [vscode.l10n.t('Last frame'), request.last_image_url],
+    ...(Array.isArray(request.images) ? request.images : []).map((image, i): [string, unknown] => [vscode.l10n.t('Reference {0}', i + 1), image]),
+    [vscode.l10n.t('Clip'), request.video ?? request.video_url],
+  ];
+  return entries
+    .filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].length > 0)
+    .slice(0, 16)
+    .map(([role, recorded]) => {
+      if (/^data:/i.test(recorded)) return { source: { role, text: vscode.l10n.t('inline data (not kept)'), openable: false } };
+      let target: vscode.Uri | undefined;
+      if (/^https?:\/\//i.test(recorded)) target = vscode.Uri.parse(recorded, true);
+      else {
+        const file = recordedPathToUri(recorded);
+        target = file && existsSync(file.fsPath) ? file : undefined;
+      }
+      return { source: { role, text: recorded, openable: target !== undefined }, target };
+    });
+}
+
 /** The provider may return another length than asked (8 → 5): say both when they differ. */
 function durationText(returned: string | undefined, requested: string | undefined): string | undefined {
   if (!returned) return undefined;
@@ -351,5 +485,9 @@ function labels(): PreviewLabels {
     openSystemPlayer: vscode.l10n.t('Open in System Player'),
     makePlayableCopy: vscode.l10n.t('Make a Playable Copy'),
     noAudioDecoded: vscode.l10n.t('The audio track does not play here, so this video plays without sound.'),
+    mode: vscode.l10n.t('Mode'),
+    madeFrom: vscode.l10n.t('Made from'),
+    continueFromLastFrame: vscode.l10n.t('Continue from Last Frame'),
+    useAsReference: vscode.l10n.t('Use as Reference'),
   };
 }

@@ -8,6 +8,7 @@ import './jobsView.test';
 import './security.test';
 import './videoEditor.test';
 import './panel.test';
+import './chain.test';
 import './restricted.test';
 // LAST: the window reloads right after its phase-1 test, with its job still running (see the file).
 import './reload.test';
