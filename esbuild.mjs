@@ -16,20 +16,14 @@ const targets = [
     // When the bundle starts to evaluate: activate() logs how long loading took (extension.ts).
     banner: { js: 'var __omniVideoLoadStart = performance.now();' },
   },
-  {
-    entryPoints: ['media/preview.ts'],
-    outfile: 'dist/media/preview.js',
+  // One browser bundle per webview.
+  ...['preview', 'panel', 'gallery'].map((name) => ({
+    entryPoints: [`media/${name}.ts`],
+    outfile: `dist/media/${name}.js`,
     platform: 'browser',
     format: 'iife',
     target: 'chrome120',
-  },
-  {
-    entryPoints: ['media/panel.ts'],
-    outfile: 'dist/media/panel.js',
-    platform: 'browser',
-    format: 'iife',
-    target: 'chrome120',
-  },
+  })),
 ];
 if (!production) {
   targets.push({

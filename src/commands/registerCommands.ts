@@ -4,6 +4,8 @@ import type { JobManager } from '../core/jobManager';
 import type { GenerationService } from '../generationService';
 import type { Logger } from '../core/logger';
 import { PANEL_VIEW_TYPE } from '../shared/panelProtocol';
+import { GALLERY_VIEW_TYPE } from '../shared/galleryProtocol';
+import { GalleryPanel } from '../ui/galleryPanel';
 import { GenerationPanel } from '../ui/generationPanel';
 import type { PreviewPanels } from '../ui/previewPanel';
 import { clearApiKey, setApiKey } from './apiKeyCommands';
@@ -27,6 +29,7 @@ export function registerCommands({ context, manager, keys, service, previews, lo
   const flow = new GenerationFlow(service, context.workspaceState, context.globalState);
   const panel = new GenerationPanel(context.extensionUri, flow, logger);
   const store = manager.store;
+  const gallery = new GalleryPanel(context.extensionUri, store, logger);
   const editors = new LastTextEditor();
   const commands: Record<string, (...args: unknown[]) => unknown> = {
     'omniVideo.generate': (args) => (args === undefined || args === null ? flow.runInteractive('text', {}) : flow.runScripted(args)),
@@ -50,6 +53,14 @@ export function registerCommands({ context, manager, keys, service, previews, lo
     'omniVideo.openPanel': () => void panel.open(),
     'omniVideo.continueFromLastFrame': (video, options) => continueFromLastFrame({ previews, flow, store, logger }, video, options),
     'omniVideo.useAsReference': (file) => useAsReference(panel, store, file),
+    'omniVideo.openGallery': async () => void (await gallery.open()),
   };
-  return [editors, panel, vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, panel), ...Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, handler))];
+  return [
+    editors,
+    panel,
+    gallery,
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, panel),
+    vscode.window.registerWebviewPanelSerializer(GALLERY_VIEW_TYPE, gallery),
+    ...Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, handler)),
+  ];
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -12,6 +11,7 @@ import { JOB_MODES } from '../core/jobModel';
 import { MAX_REFERENCE_IMAGES } from '../core/modeRequests';
 import { readSettings } from '../settings';
 import { modeLabel } from './modeLabels';
+import { webviewHtml } from './webviewHtml';
 import {
   PANEL_VIEW_TYPE,
   panelToHostSchema,
@@ -117,7 +117,7 @@ export class GenerationPanel implements vscode.WebviewPanelSerializer, vscode.Di
     this.ready = false;
     if (saved.prompt) this.pendingPrompt = saved.prompt;
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon-video.svg');
-    panel.webview.html = this.html(panel.webview);
+    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, { script: 'panel.js', style: 'panel.css', title: vscode.l10n.t('Generate Video') });
     const subscriptions = [
       panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)),
       panel.onDidDispose(() => {
@@ -267,27 +267,6 @@ export class GenerationPanel implements vscode.WebviewPanelSerializer, vscode.Di
   private post(message: HostToPanel): Thenable<boolean> {
     return this.panel?.webview.postMessage(message) ?? Promise.resolve(false);
   }
-
-  private html(webview: vscode.Webview): string {
-    const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'media', 'panel.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'panel.css'));
-    const lang = vscode.env.language.replace(/[^a-zA-Z-]/g, '');
-    return `<!DOCTYPE html>
-<html lang="${lang}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${webview.cspSource}; media-src ${webview.cspSource}; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}">
-<title>${escapeHtml(vscode.l10n.t('Generate Video'))}</title>
-</head>
-<body>
-<main id="root"></main>
-<script nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
-  }
 }
 
 /** A dropped `text/uri-list` entry: a file URI (or a plain absolute path). */
@@ -299,10 +278,6 @@ function parseDroppedUri(text: string): vscode.Uri | undefined {
   } catch {
     return undefined;
   }
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function labels(): PanelLabels {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -23,6 +22,7 @@ import {
   type WebviewToHost,
 } from '../shared/protocol';
 import { modeLabel } from './modeLabels';
+import { webviewHtml } from './webviewHtml';
 import { localizePlaybackNotes } from './playbackNotes';
 
 /** What every preview needs from the extension, whichever way it was opened. */
@@ -235,25 +235,7 @@ export class PreviewSession {
   }
 
   private setHtml(): void {
-    const nonce = randomBytes(16).toString('base64');
-    const webview = this.panel.webview;
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'media', 'preview.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'preview.css'));
-    const lang = vscode.env.language;
-    webview.html = `<!DOCTYPE html>
-<html lang="${escapeAttribute(lang)}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; media-src ${webview.cspSource}; img-src ${webview.cspSource}; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}">
-<title>${escapeAttribute(path.basename(this.file.fsPath))}</title>
-</head>
-<body>
-<main id="root" aria-live="polite"></main>
-<script nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
+    this.panel.webview.html = webviewHtml(this.panel.webview, this.extensionUri, { script: 'preview.js', style: 'preview.css', title: path.basename(this.file.fsPath), live: true });
   }
 
   dispose(): void {
@@ -462,10 +444,6 @@ function durationText(returned: string | undefined, requested: string | undefine
 function stringField(object: Record<string, unknown>, key: string): string | undefined {
   const value = object[key];
   return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
-}
-
-function escapeAttribute(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function labels(): PreviewLabels {

@@ -9,6 +9,7 @@ import './security.test';
 import './videoEditor.test';
 import './panel.test';
 import './chain.test';
+import './gallery.test';
 import './restricted.test';
 // LAST: the window reloads right after its phase-1 test, with its job still running (see the file).
 import './reload.test';

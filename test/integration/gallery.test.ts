@@ -1,0 +1,100 @@
+// The gallery: every generated video of the workspace with its prompt, from the sidecars; filtered by
+// typing, opened with a click, and up to date when a new video is saved.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { OmniVideoApi } from '../../src/publicApi';
+import { probe, skipWithoutProbe } from './probe';
+import { simulator } from './simulatorControl';
+import { copyFixture, writeWorkspaceFile } from './workspaceFiles';
+
+const galleryText = () => probe.webviewText().then((list) => list.find((w) => /\d+ of \d+ videos/.test(w.text))?.text ?? '');
+
+async function galleryShows(accept: (text: string) => boolean, what: string): Promise<string> {
+  return probe.waitFor(galleryText, accept, what);
+}
+
+/** Videos in the workspace with an Omni Video sidecar beside them: what the gallery must list. */
+function generatedVideos(): string[] {
+  const root = vscode.workspace.workspaceFolders![0].uri.fsPath;
+  const found: string[] = [];
+  for (const name of fs.readdirSync(root, { recursive: true }) as string[]) {
+    if (!/\.(mp4|mov|webm)$/.test(name)) continue;
+    const sidecar = path.join(root, name.replace(/\.[^.]+$/, '.json'));
+    try {
+      if (JSON.parse(fs.readFileSync(sidecar, 'utf8')).generator === 'omni-video') found.push(name);
+    } catch {
+      // no sidecar, or not one of ours
+    }
+  }
+  return found;
+}
+
+describe('Video gallery', function () {
+  this.timeout(120_000);
+  let api: OmniVideoApi;
+  let fox: vscode.Uri;
+  const foxPrompt = 'Gallery: a red fox leaps through fresh snow, low angle';
+  const markupPrompt = 'Gallery: a lighthouse at dusk <img src=x onerror=alert(1)> <b>bold</b>';
+
+  before(async () => {
+    api = await vscode.extensions.getExtension<OmniVideoApi>('omni-video.omni-video')!.activate();
+    assert.equal(await vscode.commands.executeCommand('omniVideo.setApiKey', simulator.token), true);
+    const jobs = await Promise.all([foxPrompt, markupPrompt].map((prompt) => api.generate({ prompt, seconds: '4' })));
+    const done = await Promise.all(jobs.map((job) => api.waitForJob(job.id)));
+    fox = done[0].file!;
+    // Not listed: a clip without a sidecar, and one whose sidecar is not valid JSON.
+    copyFixture('sample-1280x720-h264-aac.mp4', 'clips/plain-gallery-clip.mp4');
+    copyFixture('sample-1280x720-h264-aac.mp4', 'clips/broken-gallery-clip.mp4');
+    writeWorkspaceFile('clips/broken-gallery-clip.json', '{ "generator": "omni-video", ');
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('lists every generated video with its prompt (markup as text), newest first, and not clips without a sidecar', async function () {
+    skipWithoutProbe(this);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('omniVideo.openGallery');
+    const expected = generatedVideos().length;
+    const text = await galleryShows((t) => t.includes(`${expected} of ${expected} videos`), `"${expected} of ${expected} videos"`);
+    assert.ok(text.includes(foxPrompt), text);
+    assert.ok(text.includes(markupPrompt), 'the markup is shown as the text it is');
+    assert.ok(!text.includes('plain-gallery-clip') && !text.includes('broken-gallery-clip'), text);
+    // Newest first: the first card is one of the two made last (the run made others before them).
+    const firstCard = text.slice(text.indexOf(`${expected} videos`) + `${expected} videos`.length).trim();
+    assert.ok(firstCard.startsWith(foxPrompt) || firstCard.startsWith(markupPrompt), `first card: ${firstCard.slice(0, 80)}`);
+    // The thumbnails are the videos themselves, loaded from the workspace.
+    const videos = await probe.waitFor(() => probe.videos(), (v) => v.some((x) => x.src.includes(encodeURIComponent(path.basename(fox.fsPath))) && x.readyState >= 2), 'the fox thumbnail to show a frame');
+    assert.ok(videos.every((v) => !v.src.startsWith('data:')));
+    await probe.screenshot('gallery');
+  });
+
+  it('typing in the filter narrows the list; a click opens the video in the preview', async function () {
+    skipWithoutProbe(this);
+    await probe.webview('#filter', 'fill', { value: 'red FOX snow' });
+    const expected = generatedVideos().length;
+    const text = await galleryShows((t) => t.includes(`1 of ${expected} videos`), 'one match');
+    assert.ok(text.includes(foxPrompt) && !text.includes(markupPrompt), text);
+    await probe.webview('#filter', 'fill', { value: 'no such words anywhere' });
+    await galleryShows((t) => t.includes('No video matches the filter.'), 'the no-match line');
+    await probe.webview('#filter', 'fill', { value: 'red fox' });
+    await galleryShows((t) => t.includes(`1 of ${expected} videos`), 'one match again');
+    await probe.webview('button.open:has-text("red fox")', 'click');
+    await probe.waitFor(async () => vscode.window.tabGroups.activeTabGroup.activeTab?.label, (label) => label === path.basename(fox.fsPath), 'the fox preview to open');
+  });
+
+  it('a video saved while the gallery is open appears in it', async function () {
+    skipWithoutProbe(this);
+    await vscode.commands.executeCommand('omniVideo.openGallery');
+    await probe.webview('#filter', 'fill', { value: '' });
+    const prompt = 'Gallery: hot air balloons over a canyon at sunrise';
+    await api.waitForJob((await api.generate({ prompt, seconds: '4' })).id);
+    await vscode.commands.executeCommand('omniVideo.openGallery'); // the saved job opened its preview on top
+    const text = await galleryShows((t) => t.includes(prompt), 'the new video in the gallery');
+    const expected = generatedVideos().length;
+    assert.ok(text.includes(`${expected} of ${expected} videos`), text);
+  });
+});
