@@ -37,6 +37,16 @@ export class ApiKeyStore implements vscode.Disposable {
     await this.globalState.update(HAD_KEY, false);
   }
 
+  /**
+   * Keeps the context key `omniVideo.hasApiKey` up to date (the jobs view's welcome text and the
+   * walkthrough's first step use it). Checked once now, without delaying activation, and on change.
+   */
+  publishContextKey(): vscode.Disposable {
+    const publish = () => void this.get().then((key) => vscode.commands.executeCommand('setContext', 'omniVideo.hasApiKey', key !== undefined));
+    publish();
+    return this.onDidChange(publish);
+  }
+
   /** A key was stored before but is gone now: the host's secret storage probably did not persist it. */
   async wasLost(): Promise<boolean> {
     return this.globalState.get<boolean>(HAD_KEY, false) && !(await this.secrets.get(SECRET_KEY));

@@ -51,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): OmniVideoApi {
     vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, previews),
     vscode.window.registerCustomEditorProvider(VIDEO_EDITOR_VIEW_TYPE, previews, { supportsMultipleEditorsPerDocument: true }),
     keys.onDidChange(() => manager.resumeAfterAuthChange()),
+    keys.publishContextKey(),
     ...registerCommands({ context, manager, keys, service, previews, logger: log }),
   );
   manager.resume();

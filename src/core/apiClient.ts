@@ -211,7 +211,7 @@ export class OmniVideoClient {
         continue;
       }
       if (status >= 200 && status < 300) return response;
-      throw await this.statusError(response, currentMethod, url, token);
+      throw await this.statusError(response, currentMethod, url, token, sameOrigin ? undefined : current);
     }
   }
 
@@ -241,7 +241,8 @@ export class OmniVideoClient {
     return new OmniVideoError('network', `Could not reach ${url.host} (${code || message || 'network error'}). Are you offline?`, { cause: error });
   }
 
-  private async statusError(response: Dispatcher.ResponseData, method: string, url: URL, token: string): Promise<OmniVideoError> {
+  /** `redirectedTo`: the other origin a redirect led to, which answered without ever seeing the key. */
+  private async statusError(response: Dispatcher.ResponseData, method: string, url: URL, token: string, redirectedTo?: URL): Promise<OmniVideoError> {
     const status = response.statusCode;
     const text = await readLimited(response.body, MAX_ERROR_BODY).catch(() => '');
     // A server may echo the key it refused ("Invalid API key: sk-…"); it must not reach a log or a message.
@@ -250,6 +251,18 @@ export class OmniVideoClient {
     const where = `${method} ${url.pathname}`;
     this.logger.warn(`${where} → ${status}${serverMessage ? `: ${serverMessage}` : ''}`);
     if (status === 407) return proxyRefused(status, url);
+    if ((status === 401 || status === 403) && redirectedTo) {
+      // Not a refused key: the key was never sent there. An expired signed download link is
+      // retried with a new one; a status or create request sent elsewhere needs the setting fixed.
+      if (url.pathname.endsWith('/content')) {
+        return new OmniVideoError('download', `The storage server ${redirectedTo.host} refused the download (HTTP ${status}); its signed link may have expired. It will be retried with a new link.`, { status, serverMessage });
+      }
+      return new OmniVideoError(
+        'config',
+        `The server redirected the request to ${redirectedTo.host}, which asks for an API key (HTTP ${status}). Omni Video sends your key only to ${this.baseUrl.host} (omniVideo.baseUrl). If the provider has moved, set omniVideo.baseUrl to its new address.`,
+        { status, serverMessage },
+      );
+    }
     if (status === 401 || status === 403) {
       return new OmniVideoError('auth', `The API key was refused (HTTP ${status}). Run "Omni Video: Set API Key" to set a valid key.${said}`, { status, serverMessage });
     }

@@ -41,8 +41,13 @@ export interface Faults {
   ignoreRange: { count: number };
   /** Storage: answers 200 with an HTML page instead of the video (a captive portal, a proxy error). */
   notMp4: { count: number };
-  /** `GET /v1/videos/{id}` answers 307 to the same path on the storage origin (which needs no auth). */
-  redirectStatus: { count: number };
+  /**
+   * `GET /v1/videos/{id}` answers 307 to the same path on the storage origin, which answers without
+   * auth, or with `requireAuth` answers 401 (a host that wants a key the client rightly never sends it).
+   */
+  redirectStatus: { count: number; requireAuth?: boolean };
+  /** Storage: the signed download URL has expired (403 AccessDenied); a new /content redirect works. */
+  expireSignature: { count: number };
   /** New jobs fail (60 % into processing) with a content_policy_violation error. */
   failJobs: boolean;
   failMessage?: string;
@@ -164,6 +169,7 @@ export function defaultFaults(): Faults {
     ignoreRange: { count: 0 },
     notMp4: { count: 0 },
     redirectStatus: { count: 0 },
+    expireSignature: { count: 0 },
     failJobs: false,
     failMessage: undefined,
     latencyMs: 0,
@@ -172,7 +178,7 @@ export function defaultFaults(): Faults {
   };
 }
 
-const NESTED_FAULTS = ['rateLimit', 'serverError', 'dropConnection', 'truncateDownload', 'ignoreRange', 'notMp4', 'redirectStatus', 'hang'] as const;
+const NESTED_FAULTS = ['rateLimit', 'serverError', 'dropConnection', 'truncateDownload', 'ignoreRange', 'notMp4', 'redirectStatus', 'expireSignature', 'hang'] as const;
 const SCALAR_FAULTS = ['failJobs', 'failMessage', 'latencyMs', 'nextJobIds'] as const;
 
 /** Merges `patch` into `target` in place: nested objects are replaced whole, missing fields from defaults. */
@@ -999,7 +1005,8 @@ class SimulatorImpl implements Simulator {
         if (job && this.faults.redirectStatus.count > 0) {
           this.faults.redirectStatus.count--;
           ctx.entry.fault = 'redirectStatus';
-          this.send(ctx, 307, { location: `${this.storageOrigin}${url.pathname}${url.search}` }, '');
+          const query = this.faults.redirectStatus.requireAuth ? `${url.search ? `${url.search}&` : '?'}requireAuth=1` : url.search;
+          this.send(ctx, 307, { location: `${this.storageOrigin}${url.pathname}${query}` }, '');
           return;
         }
         this.handleStatus(ctx, id);
@@ -1168,9 +1175,14 @@ class SimulatorImpl implements Simulator {
 
     const statusMatch = /^\/v1\/videos\/([^/]+)\/?$/.exec(url.pathname);
     if (statusMatch) {
-      // Target of the redirectStatus fault: answers the status JSON without requiring auth.
+      // Target of the redirectStatus fault: answers the status JSON without requiring auth (or,
+      // with requireAuth, refuses the request that carries no key).
       if (method !== 'GET') {
         this.sendJson(ctx, 405, errorBody(`Method ${method} is not allowed.`, 'invalid_request_error'), { allow: 'GET' });
+        return;
+      }
+      if (url.searchParams.get('requireAuth') === '1' && !ctx.entry.hasAuthorization) {
+        this.sendJson(ctx, 401, errorBody('Missing bearer token.', 'authentication_error'));
         return;
       }
       this.handleStatus(ctx, decodeURIComponent(statusMatch[1]));
@@ -1194,6 +1206,12 @@ class SimulatorImpl implements Simulator {
       return;
     }
     const sig = url.searchParams.get('sig');
+    if (this.faults.expireSignature.count > 0) {
+      this.faults.expireSignature.count--;
+      ctx.entry.fault = 'expireSignature';
+      this.sendXmlError(ctx, 403, 'AccessDenied', 'Request has expired.');
+      return;
+    }
     if (!sig || !job.sigs.includes(sig)) {
       this.sendXmlError(ctx, 403, 'AccessDenied', 'Request has expired or the signature does not match.');
       return;

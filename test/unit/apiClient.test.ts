@@ -121,6 +121,27 @@ describe('API client against the simulator', () => {
     assert.ok(storage.every((r) => !r.hasAuthorization), 'no token on the other origin');
   });
 
+  it('a host the status is redirected to that asks for a key is named as such, not reported as a refused key', async () => {
+    const created = await clientFor(sim).createVideo(body);
+    sim.setFaults({ redirectStatus: { count: 1, requireAuth: true } });
+    const error = await rejectsWith(clientFor(sim).getVideo(created.id), 'config', /redirected the request to 127\.0\.0\.1:\d+, which asks for an API key \(HTTP 401\)\. Omni Video sends your key only to 127\.0\.0\.1:\d+ \(omniVideo\.baseUrl\)/);
+    assert.ok(!error.message.includes(sim.token));
+    assert.ok(sim.requests.filter((r) => r.origin === 'storage').every((r) => !r.hasAuthorization), 'the key stayed home');
+  });
+
+  it('an expired signed download link (403 from storage) is a retryable download error, not a refused key', async () => {
+    const id = await completedJob(sim);
+    const { dir, cleanup } = await tempDir();
+    try {
+      sim.setFaults({ expireSignature: { count: 1 } });
+      await rejectsWith(clientFor(sim).downloadContent(id, path.join(dir, 'v.mp4')), 'download', /storage server .* refused the download \(HTTP 403\).*retried with a new link/);
+      await clientFor(sim).downloadContent(id, path.join(dir, 'v.mp4'));
+      assert.ok((await readFile(path.join(dir, 'v.mp4'))).equals(await readFile(LANDSCAPE_FIXTURE)), 'the retry saved the whole video');
+    } finally {
+      await cleanup();
+    }
+  });
+
   it('downloads through /content, following the redirect to storage without the token, byte-identical', async () => {
     const id = await completedJob(sim);
     const { dir, cleanup } = await tempDir();

@@ -236,6 +236,32 @@ describe('Jobs: submit, poll, save', () => {
     assert.deepEqual((await readdir(dir)).filter((f) => f.endsWith('.part')), []);
   });
 
+  it('an expired signed download link is retried with a new one: saved byte-identical, the key never asked for', async () => {
+    let asked = 0;
+    sim.setFaults({ expireSignature: { count: 2 } });
+    const manager = managerFor(undefined, { onAuthRequired: () => asked++ });
+    const job = await manager.submit(textRequest('Expired link', dir));
+    const done = await manager.waitFor(job.id);
+    assert.equal(done.phase, 'saved');
+    assert.ok((await readFile(done.file!)).equals(await readFile(LANDSCAPE_FIXTURE)));
+    assert.equal(asked, 0, 'a storage 403 is not a refused key');
+    assert.equal(sim.requests.filter((r) => r.fault === 'expireSignature').length, 2);
+    assert.equal(createCount(sim), 1);
+  });
+
+  it('a status redirected to a host that asks for a key: the key is not sent there, not asked for, and the job says why', async () => {
+    let asked = 0;
+    const manager = managerFor(undefined, { onAuthRequired: () => asked++, maxPollFailures: 3 });
+    const job = await manager.submit(textRequest('Moved provider', dir));
+    sim.setFaults({ redirectStatus: { count: 1000, requireAuth: true } });
+    const stalled = await manager.waitFor(job.id);
+    assert.equal(stalled.phase, 'stalled');
+    assert.match(stalled.error ?? '', /redirected the request to .* which asks for an API key .* set omniVideo\.baseUrl to its new address/);
+    assert.equal(asked, 0, 'not a refused key: polling of other jobs goes on');
+    assert.ok(sim.requests.filter((r) => r.origin === 'storage').every((r) => !r.hasAuthorization));
+    assert.equal(createCount(sim), 1);
+  });
+
   it('no timer runs while there is nothing to poll', async () => {
     const manager = managerFor();
     manager.resume();
