@@ -10,6 +10,7 @@ import './videoEditor.test';
 import './panel.test';
 import './chain.test';
 import './gallery.test';
+import './tour.test';
 import './restricted.test';
 // LAST: the window reloads right after its phase-1 test, with its job still running (see the file).
 import './reload.test';
