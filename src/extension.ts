@@ -6,6 +6,7 @@ import { JOBS_VIEW_ID } from './commands/jobCommands';
 import { OmniVideoClient } from './core/apiClient';
 import { JobManager } from './core/jobManager';
 import { JobStore } from './core/jobStore';
+import { useTranslator } from './core/l10n';
 import { playbackHostFromEnv } from './core/playability';
 import { DispatcherCache } from './core/proxy';
 import { readProxyConfig } from './network';
@@ -23,6 +24,7 @@ declare const __omniVideoLoadStart: number | undefined;
 
 export function activate(context: vscode.ExtensionContext): OmniVideoApi {
   const activateStart = performance.now();
+  useTranslator((message, ...args) => vscode.l10n.t(message, ...args));
   const log = vscode.window.createOutputChannel('Omni Video', { log: true });
   const keys = new ApiKeyStore(context.secrets, context.globalState);
   const store = new JobStore(context.workspaceState, log);

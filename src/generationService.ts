@@ -13,20 +13,21 @@ import type { ApiKeyStore } from './apiKeyStore';
 import { diskFolders, resolveMediaRef, type MediaRef, type ResolvedMedia } from './mediaRefs';
 import { readSettings } from './settings';
 
+// Messages are functions: they are translated when an option is refused, not when this module loads.
 const mediaRefSchema = z.custom<MediaRef>((v) => v instanceof vscode.Uri || typeof v === 'string', {
-  error: 'A media reference must be a Uri, a path, an http(s) URL or a data URI.',
+  error: () => vscode.l10n.t('A media reference must be a Uri, a path, an http(s) URL or a data URI.'),
 });
 
 /** The argument object every generate command takes (product.md), checked at the boundary. */
 export const generateOptionsSchema = z.strictObject({
-  prompt: z.string({ error: 'The prompt must be text.' }),
-  seconds: z.enum(SECONDS, { error: 'seconds must be "4", "8" or "10".' }).optional(),
-  aspectRatio: z.enum(ASPECT_RATIOS, { error: 'aspectRatio must be one of 16:9, 9:16, 1:1, 4:3, 3:4.' }).optional(),
-  resolution: z.enum(RESOLUTIONS, { error: 'resolution must be one of 720p, 1080p, 2k, 4k.' }).optional(),
-  fps: z.number({ error: 'fps must be a number.' }).optional(),
+  prompt: z.string({ error: () => vscode.l10n.t('The prompt must be text.') }),
+  seconds: z.enum(SECONDS, { error: () => vscode.l10n.t('seconds must be "4", "8" or "10".') }).optional(),
+  aspectRatio: z.enum(ASPECT_RATIOS, { error: () => vscode.l10n.t('aspectRatio must be one of 16:9, 9:16, 1:1, 4:3, 3:4.') }).optional(),
+  resolution: z.enum(RESOLUTIONS, { error: () => vscode.l10n.t('resolution must be one of 720p, 1080p, 2k, 4k.') }).optional(),
+  fps: z.number({ error: () => vscode.l10n.t('fps must be a number.') }).optional(),
   firstImage: mediaRefSchema.optional(),
   lastImage: mediaRefSchema.optional(),
-  images: z.array(mediaRefSchema, { error: 'images must be a list of media references.' }).optional(),
+  images: z.array(mediaRefSchema, { error: () => vscode.l10n.t('images must be a list of media references.') }).optional(),
   video: mediaRefSchema.optional(),
 });
 export type GenerateOptions = z.infer<typeof generateOptionsSchema>;
@@ -35,7 +36,7 @@ export function parseGenerateOptions(value: unknown): GenerateOptions {
   const parsed = generateOptionsSchema.safeParse(value);
   if (!parsed.success) {
     const messages = parsed.error.issues.map((issue) =>
-      issue.code === 'unrecognized_keys' ? `Unknown option(s): ${issue.keys.join(', ')}.` : issue.message,
+      issue.code === 'unrecognized_keys' ? vscode.l10n.t('Unknown option(s): {0}.', issue.keys.join(', ')) : issue.message,
     );
     throw new OmniVideoError('badRequest', messages.join(' '));
   }

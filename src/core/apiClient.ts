@@ -8,6 +8,7 @@ import type { Dispatcher } from 'undici';
 import { undici } from './undiciLoader';
 import type { z } from 'zod';
 import { OmniVideoError } from './errors';
+import { l10n } from './l10n';
 import { redactDataUris, silentLogger, type Logger } from './logger';
 import { jsonBody, type StreamedBody } from './requestBody';
 import { errorEnvelopeSchema, serverErrorText, videoJobSchema, type CreateVideoRequest, type VideoJob } from './schemas';
@@ -115,26 +116,30 @@ export class OmniVideoClient {
           // A write still in flight lands after the stream is destroyed: wait for the file to close
           // before measuring it, or the resumed bytes would be appended after a stale length.
           if (!file.closed) await once(file, 'close').catch(() => undefined);
-          if (options.signal?.aborted) throw new OmniVideoError('cancelled', 'The download was cancelled.');
+          if (options.signal?.aborted) throw new OmniVideoError('cancelled', l10n.t('The download was cancelled.'));
           if (isFilesystemError(error)) {
-            throw new OmniVideoError('filesystem', `Could not write ${destination}: ${(error as Error).message}. Free some disk space or check the folder's permissions, then retry the download.`, { cause: error });
+            throw new OmniVideoError(
+              'filesystem',
+              l10n.t("Could not write {0}: {1}. Free some disk space or check the folder's permissions, then retry the download.", destination, (error as Error).message),
+              { cause: error },
+            );
           }
           // What reached the disk is what counts, whatever passed through the stream.
           received = await stat(temporary).then((s) => s.size, () => 0);
           if (attempt >= MAX_RESUMES) {
-            throw new OmniVideoError('network', `The download of ${id} kept being interrupted (${received} bytes received). It will be retried.`, { cause: error });
+            throw new OmniVideoError('network', l10n.t('The download of {0} kept being interrupted ({1} bytes received). It will be retried.', id, received), { cause: error });
           }
           this.logger.warn(`The download of ${id} was interrupted after ${received} bytes (${(error as Error).message}); resuming.`);
         }
       }
       if (total !== undefined && received !== total) {
-        throw new OmniVideoError('download', `The download of ${id} was incomplete (${received} of ${total} bytes). It will be retried.`);
+        throw new OmniVideoError('download', l10n.t('The download of {0} was incomplete ({1} of {2} bytes). It will be retried.', id, received, total));
       }
       if (!(await looksLikeMp4(temporary))) {
-        throw new OmniVideoError('download', `The server sent something that is not an MP4 video for ${id} (${contentType ?? 'no content type'}).`);
+        throw new OmniVideoError('download', l10n.t('The server sent something that is not an MP4 video for {0} ({1}).', id, contentType ?? l10n.t('no content type')));
       }
       await rename(temporary, destination).catch((error: unknown) => {
-        throw new OmniVideoError('filesystem', `Could not save ${destination}: ${(error as Error).message}`, { cause: error });
+        throw new OmniVideoError('filesystem', l10n.t('Could not save {0}: {1}', destination, (error as Error).message), { cause: error });
       });
     } catch (error) {
       await rm(temporary, { force: true }).catch(() => undefined);
@@ -160,7 +165,7 @@ export class OmniVideoClient {
     options: { body?: string | StreamedBody; signal?: AbortSignal; contentType?: string; accept?: string; range?: string },
   ): Promise<Dispatcher.ResponseData> {
     const token = await this.options.getToken();
-    if (!token) throw new OmniVideoError('auth', 'No API key is set. Run "Omni Video: Set API Key".');
+    if (!token) throw new OmniVideoError('auth', l10n.t('No API key is set. Run "Omni Video: Set API Key".'));
     let current = url;
     let currentMethod = method;
     let body = options.body;
@@ -194,14 +199,14 @@ export class OmniVideoClient {
       if (status >= 300 && status < 400 && status !== 304) {
         await response.body.dump();
         const location = headerValue(response.headers.location);
-        if (!location) throw new OmniVideoError('invalidResponse', `The server answered ${status} without a Location to follow.`, { status });
-        if (hop >= MAX_REDIRECTS) throw new OmniVideoError('invalidResponse', `Too many redirects (more than ${MAX_REDIRECTS}).`, { status });
+        if (!location) throw new OmniVideoError('invalidResponse', l10n.t('The server answered {0} without a Location to follow.', status), { status });
+        if (hop >= MAX_REDIRECTS) throw new OmniVideoError('invalidResponse', l10n.t('Too many redirects (more than {0}).', MAX_REDIRECTS), { status });
         const next = new URL(location, current);
         if (next.protocol !== 'https:' && next.protocol !== 'http:') {
-          throw new OmniVideoError('invalidResponse', `Refusing a redirect to ${next.protocol} URL.`, { status });
+          throw new OmniVideoError('invalidResponse', l10n.t('Refusing a redirect to {0} URL.', next.protocol), { status });
         }
         if (current.protocol === 'https:' && next.protocol === 'http:' && !isLoopback(next.hostname)) {
-          throw new OmniVideoError('invalidResponse', 'Refusing a redirect from HTTPS to plain HTTP.', { status });
+          throw new OmniVideoError('invalidResponse', l10n.t('Refusing a redirect from HTTPS to plain HTTP.'), { status });
         }
         if (status === 303 || ((status === 301 || status === 302) && currentMethod === 'POST')) {
           currentMethod = 'GET';
@@ -216,7 +221,7 @@ export class OmniVideoClient {
   }
 
   private transportError(error: unknown, method: string, url: URL, signal?: AbortSignal): OmniVideoError {
-    if (signal?.aborted) return new OmniVideoError('cancelled', 'The request was cancelled.', { cause: error });
+    if (signal?.aborted) return new OmniVideoError('cancelled', l10n.t('The request was cancelled.'), { cause: error });
     const code = (error as { code?: string })?.code ?? '';
     const message = (error as Error)?.message ?? String(error);
     const where = `${method} ${url.origin}${url.pathname}`;
@@ -231,14 +236,14 @@ export class OmniVideoClient {
       const proxy = `${peer.hostname ?? peer.address ?? ''}${peer.port === undefined ? '' : `:${peer.port}`}`;
       return new OmniVideoError(
         'proxy',
-        `Could not reach the proxy ${proxy} (${code}) on the way to ${url.host}; the request was not sent. Check the http.proxy setting or HTTPS_PROXY.`,
+        l10n.t('Could not reach the proxy {0} ({1}) on the way to {2}; the request was not sent. Check the http.proxy setting or HTTPS_PROXY.', proxy, code, url.host),
         { cause: error },
       );
     }
     if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
-      return new OmniVideoError('timeout', `The server at ${url.host} did not answer in time.`, { cause: error });
+      return new OmniVideoError('timeout', l10n.t('The server at {0} did not answer in time.', url.host), { cause: error });
     }
-    return new OmniVideoError('network', `Could not reach ${url.host} (${code || message || 'network error'}). Are you offline?`, { cause: error });
+    return new OmniVideoError('network', l10n.t('Could not reach {0} ({1}). Are you offline?', url.host, code || message || l10n.t('network error')), { cause: error });
   }
 
   /** `redirectedTo`: the other origin a redirect led to, which answered without ever seeing the key. */
@@ -247,7 +252,8 @@ export class OmniVideoClient {
     const text = await readLimited(response.body, MAX_ERROR_BODY).catch(() => '');
     // A server may echo the key it refused ("Invalid API key: sk-…"); it must not reach a log or a message.
     const serverMessage = extractServerMessage(text)?.split(token).join('<API key>');
-    const said = serverMessage ? ` The server said: ${serverMessage}` : '';
+    // The server's own words, when it gave any, follow the sentence that says what happened.
+    const said = (sentence: string) => (serverMessage ? l10n.t('{0} The server said: {1}', sentence, serverMessage) : sentence);
     const where = `${method} ${url.pathname}`;
     this.logger.warn(`${where} → ${status}${serverMessage ? `: ${serverMessage}` : ''}`);
     if (status === 407) return proxyRefused(status, url);
@@ -255,28 +261,40 @@ export class OmniVideoClient {
       // Not a refused key: the key was never sent there. An expired signed download link is
       // retried with a new one; a status or create request sent elsewhere needs the setting fixed.
       if (url.pathname.endsWith('/content')) {
-        return new OmniVideoError('download', `The storage server ${redirectedTo.host} refused the download (HTTP ${status}); its signed link may have expired. It will be retried with a new link.`, { status, serverMessage });
+        return new OmniVideoError(
+          'download',
+          l10n.t('The storage server {0} refused the download (HTTP {1}); its signed link may have expired. It will be retried with a new link.', redirectedTo.host, status),
+          { status, serverMessage },
+        );
       }
       return new OmniVideoError(
         'config',
-        `The server redirected the request to ${redirectedTo.host}, which asks for an API key (HTTP ${status}). Omni Video sends your key only to ${this.baseUrl.host} (omniVideo.baseUrl). If the provider has moved, set omniVideo.baseUrl to its new address.`,
+        l10n.t(
+          'The server redirected the request to {0}, which asks for an API key (HTTP {1}). Omni Video sends your key only to {2} (omniVideo.baseUrl). If the provider has moved, set omniVideo.baseUrl to its new address.',
+          redirectedTo.host,
+          status,
+          this.baseUrl.host,
+        ),
         { status, serverMessage },
       );
     }
     if (status === 401 || status === 403) {
-      return new OmniVideoError('auth', `The API key was refused (HTTP ${status}). Run "Omni Video: Set API Key" to set a valid key.${said}`, { status, serverMessage });
+      return new OmniVideoError('auth', said(l10n.t('The API key was refused (HTTP {0}). Run "Omni Video: Set API Key" to set a valid key.', status)), { status, serverMessage });
     }
     if (status === 429) {
       const retryAfterMs = parseRetryAfter(headerValue(response.headers['retry-after']));
-      return new OmniVideoError('rateLimited', `The server is rate limiting requests (HTTP 429).${said}`, { status, retryAfterMs, serverMessage });
+      return new OmniVideoError('rateLimited', said(l10n.t('The server is rate limiting requests (HTTP 429).')), { status, retryAfterMs, serverMessage });
     }
-    if (status === 404) return new OmniVideoError('notFound', `The server does not know this video (HTTP 404).${said}`, { status, serverMessage });
-    if (status === 409 || status === 425) return new OmniVideoError('notReady', `The video is not ready yet (HTTP ${status}).${said}`, { status, serverMessage });
+    if (status === 404) return new OmniVideoError('notFound', said(l10n.t('The server does not know this video (HTTP 404).')), { status, serverMessage });
+    if (status === 409 || status === 425) return new OmniVideoError('notReady', said(l10n.t('The video is not ready yet (HTTP {0}).', status)), { status, serverMessage });
     if (status >= 500) {
       const retryAfterMs = parseRetryAfter(headerValue(response.headers['retry-after']));
-      return new OmniVideoError('server', `The server had a problem (HTTP ${status}).${said}`, { status, retryAfterMs, serverMessage });
+      return new OmniVideoError('server', said(l10n.t('The server had a problem (HTTP {0}).', status)), { status, retryAfterMs, serverMessage });
     }
-    return new OmniVideoError('badRequest', `The server refused the request (HTTP ${status}).${said || ' No reason was given.'}`, { status, serverMessage });
+    const refused = serverMessage
+      ? said(l10n.t('The server refused the request (HTTP {0}).', status))
+      : l10n.t('The server refused the request (HTTP {0}). No reason was given.', status);
+    return new OmniVideoError('badRequest', refused, { status, serverMessage });
   }
 
   private async readJson(response: Dispatcher.ResponseData, what: string): Promise<unknown> {
@@ -284,14 +302,14 @@ export class OmniVideoClient {
     try {
       return JSON.parse(text);
     } catch {
-      throw new OmniVideoError('invalidResponse', `${what} answered something that is not JSON: ${text.slice(0, 120)}`);
+      throw new OmniVideoError('invalidResponse', l10n.t('{0} answered something that is not JSON: {1}', what, text.slice(0, 120)));
     }
   }
 
   private parseJob(value: unknown, what: string): VideoJob {
     const parsed = videoJobSchema.safeParse(value);
     if (!parsed.success) {
-      throw new OmniVideoError('invalidResponse', `${what} answered an unexpected shape: ${summarizeIssues(parsed.error)}`);
+      throw new OmniVideoError('invalidResponse', l10n.t('{0} answered an unexpected shape: {1}', what, summarizeIssues(parsed.error)));
     }
     return parsed.data;
   }
@@ -305,11 +323,15 @@ function effectivePort(url: URL): string {
 }
 
 function proxyRefused(status: number, url: URL, cause?: unknown): OmniVideoError {
-  const hint =
+  const message =
     status === 407
-      ? 'It needs credentials: put them in the http.proxy URL (http://user:password@host:port) or set http.proxyAuthorization.'
-      : 'Check the http.proxy setting, HTTPS_PROXY, or http.noProxy for this host.';
-  return new OmniVideoError('proxy', `The proxy refused the request to ${url.host} (HTTP ${status}); it was not sent. ${hint}`, { status, cause });
+      ? l10n.t(
+          'The proxy refused the request to {0} (HTTP {1}); it was not sent. It needs credentials: put them in the http.proxy URL (http://user:password@host:port) or set http.proxyAuthorization.',
+          url.host,
+          status,
+        )
+      : l10n.t('The proxy refused the request to {0} (HTTP {1}); it was not sent. Check the http.proxy setting, HTTPS_PROXY, or http.noProxy for this host.', url.host, status);
+  return new OmniVideoError('proxy', message, { status, cause });
 }
 
 export function parseBaseUrl(value: string): URL {
@@ -317,13 +339,13 @@ export function parseBaseUrl(value: string): URL {
   try {
     url = new URL(value);
   } catch {
-    throw new OmniVideoError('config', `The base URL "${value}" is not a valid URL. Check the setting omniVideo.baseUrl.`);
+    throw new OmniVideoError('config', l10n.t('The base URL "{0}" is not a valid URL. Check the setting omniVideo.baseUrl.', value));
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-    throw new OmniVideoError('config', `The base URL must use https:// (plain http:// is allowed only for localhost). Check the setting omniVideo.baseUrl.`);
+    throw new OmniVideoError('config', l10n.t('The base URL must use https:// (plain http:// is allowed only for localhost). Check the setting omniVideo.baseUrl.'));
   }
   if (url.username || url.password || url.search || url.hash) {
-    throw new OmniVideoError('config', 'The base URL must not contain credentials, a query or a fragment. Check the setting omniVideo.baseUrl.');
+    throw new OmniVideoError('config', l10n.t('The base URL must not contain credentials, a query or a fragment. Check the setting omniVideo.baseUrl.'));
   }
   return url;
 }
@@ -381,7 +403,7 @@ async function readLimited(body: Dispatcher.ResponseData['body'], limit: number)
     size += (chunk as Buffer).length;
     if (size > limit) {
       body.destroy();
-      throw new OmniVideoError('invalidResponse', `The server's answer is larger than expected (over ${limit} bytes).`);
+      throw new OmniVideoError('invalidResponse', l10n.t("The server's answer is larger than expected (over {0} bytes).", limit));
     }
     chunks.push(chunk as Buffer);
   }

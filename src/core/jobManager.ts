@@ -4,6 +4,7 @@ import type { OmniVideoClient } from './apiClient';
 import { OmniVideoError, describeError } from './errors';
 import { isActive, normalizeStatus, type JobMode, type JobRecord } from './jobModel';
 import type { JobStore } from './jobStore';
+import { l10n } from './l10n';
 import { silentLogger, type Logger } from './logger';
 import { outputBaseName, reserveOutputPath } from './outputNaming';
 import { Poller } from './poller';
@@ -90,7 +91,7 @@ export class JobManager {
   async submit(request: SubmitRequest, signal?: AbortSignal): Promise<JobRecord> {
     const key = JSON.stringify(request.body);
     if (this.creating.has(key)) {
-      throw new OmniVideoError('duplicate', 'The same video request is already being submitted; wait for it instead of paying twice.');
+      throw new OmniVideoError('duplicate', l10n.t('The same video request is already being submitted; wait for it instead of paying twice.'));
     }
     this.creating.add(key);
     let accepted: VideoJob;
@@ -141,7 +142,7 @@ export class JobManager {
       const settle = (job: JobRecord | undefined): boolean => {
         if (!job) {
           cleanup();
-          reject(new OmniVideoError('notFound', `No job with id ${id} is being tracked.`));
+          reject(new OmniVideoError('notFound', l10n.t('No job with id {0} is being tracked.', id)));
           return true;
         }
         if (!isActive(job)) {
@@ -153,7 +154,7 @@ export class JobManager {
       };
       const onAbort = () => {
         cleanup();
-        reject(new OmniVideoError('cancelled', 'Stopped waiting for the job.'));
+        reject(new OmniVideoError('cancelled', l10n.t('Stopped waiting for the job.')));
       };
       const subscription = this.options.store.onDidChange((job) => {
         if (job.id === id) settle(this.options.store.get(id));
@@ -198,16 +199,17 @@ export class JobManager {
       if (code && CONNECT_ERRORS.has(code)) return error; // never reached the server: nothing was billed
       return new OmniVideoError(
         'unknownOutcome',
-        'The request was sent but no answer came back, so the server may have accepted (and billed) it. ' +
-          'Check the jobs in your provider account before generating again.',
+        l10n.t('The request was sent but no answer came back, so the server may have accepted (and billed) it. Check the jobs in your provider account before generating again.'),
         { cause: error },
       );
     }
     if (error.kind === 'invalidResponse') {
       return new OmniVideoError(
         'unknownOutcome',
-        `The server answered the request, but the answer could not be used (${error.message}), so it may have accepted (and billed) it. ` +
-          'Check the jobs in your provider account before generating again.',
+        l10n.t(
+          'The server answered the request, but the answer could not be used ({0}), so it may have accepted (and billed) it. Check the jobs in your provider account before generating again.',
+          error.message,
+        ),
         { cause: error },
       );
     }
@@ -260,7 +262,7 @@ export class JobManager {
     if (status === 'failed') {
       patch.phase = 'failed';
       patch.completedAt ??= this.now();
-      patch.error = serverErrorText(serverJob.error) ?? 'The server reported that the generation failed, without giving a reason.';
+      patch.error = serverErrorText(serverJob.error) ?? l10n.t('The server reported that the generation failed, without giving a reason.');
       this.logger.warn(`Job ${id} failed: ${patch.error}`);
     }
     const updated = this.options.store.update(id, patch);
@@ -308,7 +310,7 @@ export class JobManager {
     }
     this.logger.error(`Download of ${id} failed: ${message}`);
     this.retries.delete(id);
-    const updated = this.options.store.update(id, { downloadAttempts: attempts, phase: 'downloadFailed', error: `The video is ready but could not be saved: ${message}` });
+    const updated = this.options.store.update(id, { downloadAttempts: attempts, phase: 'downloadFailed', error: l10n.t('The video is ready but could not be saved: {0}', message) });
     if (updated) this.options.onJobFinished?.(updated);
   }
 
@@ -348,7 +350,7 @@ export class JobManager {
         }
         return;
       case 'notFound': {
-        const lost = this.options.store.update(id, { phase: 'lost', error: 'The server no longer knows this job (HTTP 404). It cannot be resumed.' });
+        const lost = this.options.store.update(id, { phase: 'lost', error: l10n.t('The server no longer knows this job (HTTP 404). It cannot be resumed.') });
         if (lost) this.options.onJobFinished?.(lost);
         return;
       }
@@ -361,7 +363,7 @@ export class JobManager {
           this.retries.delete(id);
           const stalled = this.options.store.update(id, {
             phase: 'stalled',
-            error: `No answer about this job after ${failures} tries: ${error.message} Retry when the connection is back; the job keeps its id.`,
+            error: l10n.t('No answer about this job after {0} tries: {1} Retry when the connection is back; the job keeps its id.', failures, error.message),
           });
           if (stalled) this.options.onJobFinished?.(stalled);
         }

@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { OmniVideoError } from './errors';
+import { l10n } from './l10n';
 import { sniffFile, sniffMedia } from './mediaSniffing';
 import { reserveOutputPath } from './outputNaming';
 
@@ -20,11 +21,11 @@ export function lastFrameBaseName(videoPath: string): string {
 /** Decodes a `data:image/png;base64,…` URL from the webview, which is untrusted: it must be a whole PNG. */
 export function decodePngDataUrl(dataUrl: string): { bytes: Buffer; width: number; height: number } {
   const match = PNG_DATA_URL.exec(dataUrl);
-  if (!match) throw new OmniVideoError('invalidResponse', 'The captured frame is not a PNG image.');
+  if (!match) throw new OmniVideoError('invalidResponse', l10n.t('The captured frame is not a PNG image.'));
   const bytes = Buffer.from(match[1], 'base64');
   const sniffed = sniffMedia(bytes, bytes.length);
   if (sniffed.kind !== 'image' || sniffed.format !== 'png' || !sniffed.width || !sniffed.height) {
-    throw new OmniVideoError('invalidResponse', 'The captured frame is not a complete PNG image.');
+    throw new OmniVideoError('invalidResponse', l10n.t('The captured frame is not a complete PNG image.'));
   }
   return { bytes, width: sniffed.width, height: sniffed.height };
 }
@@ -60,12 +61,14 @@ export async function extractLastFrameWithFfmpeg(videoPath: string, options: { f
       execFile(options.ffmpeg, args, { signal: options.signal, timeout: options.timeoutMs ?? 60_000, windowsHide: true, maxBuffer: 1024 * 1024 }, (error, _stdout, stderr) => {
         if (!error) return resolve();
         const detail = String(stderr).trim().split('\n').slice(-2).join(' ').slice(0, 300);
-        reject(new OmniVideoError(options.signal?.aborted ? 'cancelled' : 'filesystem', `ffmpeg could not read the last frame of ${path.basename(videoPath)}${detail ? `: ${detail}` : '.'}`, { cause: error }));
+        const name = path.basename(videoPath);
+        const message = detail ? l10n.t('ffmpeg could not read the last frame of {0}: {1}', name, detail) : l10n.t('ffmpeg could not read the last frame of {0}.', name);
+        reject(new OmniVideoError(options.signal?.aborted ? 'cancelled' : 'filesystem', message, { cause: error }));
       });
     });
     const { result } = await sniffFile(target);
     if (result.kind !== 'image' || result.format !== 'png') {
-      throw new OmniVideoError('filesystem', `ffmpeg wrote no usable frame for ${path.basename(videoPath)}.`);
+      throw new OmniVideoError('filesystem', l10n.t('ffmpeg wrote no usable frame for {0}.', path.basename(videoPath)));
     }
     return target;
   } catch (error) {
@@ -98,5 +101,5 @@ export function colorMatrixFor(streamInfo: string): 'bt709' | 'bt601' | undefine
 }
 
 function filesystemError(videoPath: string, error: unknown): OmniVideoError {
-  return new OmniVideoError('filesystem', `Could not save the last frame beside ${path.basename(videoPath)}: ${(error as Error).message}`, { cause: error });
+  return new OmniVideoError('filesystem', l10n.t('Could not save the last frame beside {0}: {1}', path.basename(videoPath), (error as Error).message), { cause: error });
 }

@@ -21,6 +21,7 @@
  */
 import { open, stat } from 'node:fs/promises';
 import { OmniVideoError } from './errors';
+import { l10n } from './l10n';
 import { formatBytes } from './logger';
 import { FileDataUri } from './requestBody';
 import {
@@ -33,6 +34,7 @@ import {
   type ReadableFile,
   type SniffedMedia,
   type SniffResult,
+  type SniffUnknown,
 } from './mediaSniffing';
 
 export type MediaRole = 'firstImage' | 'lastImage' | 'reference' | 'video';
@@ -87,17 +89,17 @@ export interface PrepareMediaOptions {
   fs?: MediaFs;
 }
 
-/** The role in words, as messages use it: "the first frame", "a reference image". */
+/** The role in words, in the user's language, as messages use it: "the first frame", "a reference image". */
 export function describeRole(role: MediaRole): string {
   switch (role) {
     case 'firstImage':
-      return 'the first frame';
+      return l10n.t('the first frame');
     case 'lastImage':
-      return 'the last frame';
+      return l10n.t('the last frame');
     case 'reference':
-      return 'a reference image';
+      return l10n.t('a reference image');
     case 'video':
-      return 'the video to edit or extend';
+      return l10n.t('the video to edit or extend');
   }
 }
 
@@ -119,9 +121,9 @@ async function prepareFile(path: string, displayPath: string, role: MediaRole, f
   const info = await fs.stat(path).catch((error: unknown) => {
     throw fileError(error, displayPath, role);
   });
-  if (info.isDirectory()) throw refuse(`${displayPath} is a folder. Choose ${wantedFile(role)} instead.`);
-  if (!info.isFile()) throw refuse(`${displayPath} is not a regular file. Choose ${wantedFile(role)} instead.`);
-  if (info.size === 0) throw refuse(`${displayPath} is empty (0 bytes). Choose another file or save it again.`);
+  if (info.isDirectory()) throw refuse(l10n.t('{0} is a folder. Choose {1} instead.', displayPath, wantedFile(role)));
+  if (!info.isFile()) throw refuse(l10n.t('{0} is not a regular file. Choose {1} instead.', displayPath, wantedFile(role)));
+  if (info.size === 0) throw refuse(l10n.t('{0} is empty (0 bytes). Choose another file or save it again.', displayPath));
 
   const handle = await fs.open(path).catch((error: unknown) => {
     throw fileError(error, displayPath, role);
@@ -152,11 +154,11 @@ async function prepareFile(path: string, displayPath: string, role: MediaRole, f
 function fileError(error: unknown, displayPath: string, role: MediaRole): OmniVideoError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT' || code === 'ENOTDIR') {
-    return refuse(`${displayPath} was not found. Check that the file exists, or choose ${wantedFile(role)}.`, error);
+    return refuse(l10n.t('{0} was not found. Check that the file exists, or choose {1}.', displayPath, wantedFile(role)), error);
   }
-  if (code === 'EISDIR') return refuse(`${displayPath} is a folder. Choose ${wantedFile(role)} instead.`, error);
-  if (code === 'EACCES' || code === 'EPERM') return refuse(`${displayPath} cannot be read: permission denied.`, error);
-  return refuse(`${displayPath} could not be read (${code ?? (error as Error | undefined)?.message ?? String(error)}).`, error);
+  if (code === 'EISDIR') return refuse(l10n.t('{0} is a folder. Choose {1} instead.', displayPath, wantedFile(role)), error);
+  if (code === 'EACCES' || code === 'EPERM') return refuse(l10n.t('{0} cannot be read: permission denied.', displayPath), error);
+  return refuse(l10n.t('{0} could not be read ({1}).', displayPath, code ?? (error as Error | undefined)?.message ?? String(error)), error);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -168,15 +170,19 @@ function prepareUrl(raw: string, role: MediaRole): PreparedMedia {
   try {
     url = new URL(text);
   } catch {
-    throw refuse(`"${shorten(text)}" is not a valid URL. Give an http(s) URL, a workspace file or a data URI for ${describeRole(role)}.`);
+    throw refuse(l10n.t('"{0}" is not a valid URL. Give an http(s) URL, a workspace file or a data URI for {1}.', shorten(text), describeRole(role)));
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw refuse(
-      `${url.protocol.replace(/:$/, '')}: URLs cannot be used for ${describeRole(role)} ("${shorten(text)}"): the provider fetches media only over http or https. ` +
-        'Give an http(s) URL, or download the file into the workspace and choose it.',
+      l10n.t(
+        '{0}: URLs cannot be used for {1} ("{2}"): the provider fetches media only over http or https. Give an http(s) URL, or download the file into the workspace and choose it.',
+        url.protocol.replace(/:$/, ''),
+        describeRole(role),
+        shorten(text),
+      ),
     );
   }
-  if (!url.hostname) throw refuse(`"${shorten(text)}" has no host name. Give a complete http(s) URL for ${describeRole(role)}.`);
+  if (!url.hostname) throw refuse(l10n.t('"{0}" has no host name. Give a complete http(s) URL for {1}.', shorten(text), describeRole(role)));
   // Sent as given (the provider fetches it); recorded without any user:password it may carry.
   let recorded = text;
   if (url.username || url.password) {
@@ -208,25 +214,29 @@ function prepareDataUri(raw: string, role: MediaRole): PreparedMedia {
   const comma = uri.indexOf(',');
   const header = comma >= 0 && comma <= 512 ? uri.slice(0, comma) : '';
   const match = /^data:([a-z0-9.+-]+\/[a-z0-9.+-]+)((?:;[^;,]*)*)$/i.exec(header);
+  const subject = l10n.t('The data URI given for {0}', describeRole(role));
   if (!match || !match[2].split(';').some((p) => p.toLowerCase() === 'base64')) {
-    throw refuse(`The data URI given for ${describeRole(role)} is malformed: expected data:<type>;base64,<data>.`);
+    throw refuse(l10n.t('{0} is malformed: expected data:<type>;base64,<data>.', subject));
   }
   const claimed = match[1].toLowerCase();
-  const subject = `The data URI given for ${describeRole(role)}`;
   const wantKind = role === 'video' ? 'video' : 'image';
   if (!claimed.startsWith(`${wantKind}/`)) {
-    throw refuse(`${subject} is ${claimed}, but ${describeRole(role)} must be ${wantedKindList(role)}.`);
+    throw refuse(
+      role === 'video'
+        ? l10n.t('{0} is {1}, but {2} must be a video (MP4, MOV or WebM).', subject, claimed, describeRole(role))
+        : l10n.t('{0} is {1}, but {2} must be an image (PNG, JPEG, WebP or GIF).', subject, claimed, describeRole(role)),
+    );
   }
 
   let payload = uri.slice(comma + 1);
   if (/\s/.test(payload)) payload = payload.replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(payload) || payload.length % 4 === 1) {
-    throw refuse(`${subject} is not valid base64.`);
+    throw refuse(l10n.t('{0} is not valid base64.', subject));
   }
   if (payload.length % 4 !== 0) payload += '='.repeat(4 - (payload.length % 4));
   const padding = payload.endsWith('==') ? 2 : payload.endsWith('=') ? 1 : 0;
   const bytes = (payload.length / 4) * 3 - padding;
-  if (bytes === 0) throw refuse(`${subject} contains no data.`);
+  if (bytes === 0) throw refuse(l10n.t('{0} contains no data.', subject));
 
   // Decode only the head and the tail: enough to sniff, without copying a 10 MB payload.
   const head = Buffer.from(payload.slice(0, Math.ceil(SNIFF_HEAD_BYTES / 3) * 4), 'base64').subarray(0, SNIFF_HEAD_BYTES);
@@ -238,7 +248,7 @@ function prepareDataUri(raw: string, role: MediaRole): PreparedMedia {
   const media = checkSniffed(sniffMedia(head, bytes, tail), bytes, role, subject);
   const claimedMime = MIME_ALIASES[claimed];
   if (claimedMime !== media.mime && !(isIsoBmff(claimedMime) && isIsoBmff(media.mime))) {
-    throw refuse(`${subject} says ${claimed}, but its data is ${formatName(media)}. Check where the data URI comes from.`);
+    throw refuse(l10n.t('{0} says {1}, but its data is {2}. Check where the data URI comes from.', subject, claimed, formatName(media)));
   }
   const canonical = `data:${media.mime};base64,`;
   const value = uri.startsWith(canonical) && uri.length === canonical.length + payload.length ? uri : canonical + payload;
@@ -251,7 +261,7 @@ function prepareDataUri(raw: string, role: MediaRole): PreparedMedia {
     mime: media.mime,
     bytes,
     ...dimensions(media),
-    warnings: imageWarnings(media, bytes, `The image given as a data URI for ${describeRole(role)}`),
+    warnings: imageWarnings(media, bytes, l10n.t('The image given as a data URI for {0}', describeRole(role))),
   };
 }
 
@@ -278,57 +288,111 @@ function checkSniffed(result: SniffResult, bytes: number, role: MediaRole, subje
       media = result.media;
       break;
     case 'empty':
-      throw refuse(`${subject} is empty (0 bytes). Choose another file or save it again.`);
-    case 'unsupported': {
-      const convert = role === 'video' ? 'Convert it to MP4 (H.264) or WebM' : 'Convert it to PNG, JPEG or WebP';
-      throw refuse(`${subject} is ${result.label}, which the provider does not take. ${convert}, or choose ${wantedFile(role)}.`);
-    }
-    case 'unknown':
-      if (result.html) {
-        throw refuse(
-          `${subject} is not ${wantedKindName(role)}: it is a web page (HTML), perhaps saved from a failed download. Download the ${wantedKindName(role, false)} again.`,
-        );
-      }
-      if (result.text) throw refuse(`${subject} is not ${wantedKindName(role)}: it contains text, whatever its name says. Choose ${wantedFile(role)}.`);
+      throw refuse(l10n.t('{0} is empty (0 bytes). Choose another file or save it again.', subject));
+    case 'unsupported':
       throw refuse(
-        `${subject} is not ${role === 'video' ? 'an' : 'a'} ${wantedKindList(role, true)} ${wantedKindName(role, false)}, whatever its name says: its contents were not recognised. ` +
-          'Choose another file, or save it again in one of these formats.',
+        role === 'video'
+          ? l10n.t('{0} is {1}, which the provider does not take. Convert it to MP4 (H.264) or WebM, or choose {2}.', subject, result.label, wantedFile(role))
+          : l10n.t('{0} is {1}, which the provider does not take. Convert it to PNG, JPEG or WebP, or choose {2}.', subject, result.label, wantedFile(role)),
       );
+    case 'unknown':
+      throw refuse(unrecognised(result, role, subject));
   }
 
   if (role === 'video' && media.kind !== 'video') {
-    throw refuse(`${subject} is an image (${formatName(media)}), but ${describeRole(role)} must be a video clip: MP4, MOV or WebM.`);
+    throw refuse(l10n.t('{0} is an image ({1}), but the video to edit or extend must be a video clip: MP4, MOV or WebM.', subject, formatName(media)));
   }
-  if (role !== 'video' && media.kind !== 'image') {
-    throw refuse(
-      `${subject} is a video (${formatName(media)}), but ${describeRole(role)} must be an image: PNG, JPEG, WebP or GIF.` +
-        (role === 'firstImage' ? ' To edit or extend a clip, use "Edit or Extend Video".' : ''),
-    );
-  }
+  if (role !== 'video' && media.kind !== 'image') throw refuse(videoInImageSlot(role, subject, formatName(media)));
 
   if (media.kind === 'video' && bytes > MEDIA_LIMITS.videoDataUriBytes) {
     throw refuse(
-      `${subject} is ${formatBytes(bytes)}; the provider accepts uploaded clips of at most 10 MB. ` +
-        'Trim or compress it below 10 MB, or give an http(s) URL to the clip instead (up to about 100 MB).',
+      l10n.t(
+        '{0} is {1}; the provider accepts uploaded clips of at most 10 MB. Trim or compress it below 10 MB, or give an http(s) URL to the clip instead (up to about 100 MB).',
+        subject,
+        formatBytes(bytes),
+      ),
     );
   }
   if (media.kind === 'image' && bytes > MEDIA_LIMITS.imageDataUriBytes) {
     throw refuse(
-      `${subject} is ${formatBytes(bytes)}, too large to upload as a data URI (the limit is 20 MB). ` +
-        'Resize or compress it, or give an http(s) URL to the image instead.',
+      l10n.t(
+        '{0} is {1}, too large to upload as a data URI (the limit is 20 MB). Resize or compress it, or give an http(s) URL to the image instead.',
+        subject,
+        formatBytes(bytes),
+      ),
     );
   }
 
   if (result.kind === 'truncated') {
     throw refuse(
-      `${subject} is an incomplete ${formatName(media)} ${media.kind} (${result.detail}): it was probably cut off while copying or downloading. ` +
-        'Save or download it again.',
+      media.kind === 'video'
+        ? l10n.t(
+            '{0} is an incomplete {1} video ({2}): it was probably cut off while copying or downloading. Save or download it again.',
+            subject,
+            formatName(media),
+            result.detail,
+          )
+        : l10n.t(
+            '{0} is an incomplete {1} image ({2}): it was probably cut off while copying or downloading. Save or download it again.',
+            subject,
+            formatName(media),
+            result.detail,
+          ),
     );
   }
-  if (result.kind === 'damaged') {
-    throw refuse(`${subject} looks like ${article(formatName(media))} ${media.kind} but is damaged (${result.detail}). Save it again from an editor or choose another file.`);
-  }
+  if (result.kind === 'damaged') throw refuse(damaged(media, subject, result.detail));
   return media;
+}
+
+/** Contents that are none of the formats sniffing knows: a web page, text, or unknown bytes. */
+function unrecognised(result: SniffUnknown, role: MediaRole, subject: string): string {
+  const video = role === 'video';
+  if (result.html) {
+    return video
+      ? l10n.t('{0} is not a video: it is a web page (HTML), perhaps saved from a failed download. Download the video again.', subject)
+      : l10n.t('{0} is not an image: it is a web page (HTML), perhaps saved from a failed download. Download the image again.', subject);
+  }
+  if (result.text) {
+    return video
+      ? l10n.t('{0} is not a video: it contains text, whatever its name says. Choose {1}.', subject, wantedFile(role))
+      : l10n.t('{0} is not an image: it contains text, whatever its name says. Choose {1}.', subject, wantedFile(role));
+  }
+  return video
+    ? l10n.t(
+        '{0} is not an MP4, MOV or WebM video, whatever its name says: its contents were not recognised. Choose another file, or save it again in one of these formats.',
+        subject,
+      )
+    : l10n.t(
+        '{0} is not a PNG, JPEG, WebP or GIF image, whatever its name says: its contents were not recognised. Choose another file, or save it again in one of these formats.',
+        subject,
+      );
+}
+
+/** A clip given for a frame or a reference image. */
+function videoInImageSlot(role: Exclude<MediaRole, 'video'>, subject: string, format: string): string {
+  switch (role) {
+    case 'firstImage':
+      return l10n.t(
+        '{0} is a video ({1}), but the first frame must be an image: PNG, JPEG, WebP or GIF. To edit or extend a clip, use "Edit or Extend Video".',
+        subject,
+        format,
+      );
+    case 'lastImage':
+      return l10n.t('{0} is a video ({1}), but the last frame must be an image: PNG, JPEG, WebP or GIF.', subject, format);
+    case 'reference':
+      return l10n.t('{0} is a video ({1}), but a reference image must be an image: PNG, JPEG, WebP or GIF.', subject, format);
+  }
+}
+
+/** Media whose header is impossible; `detail` says what is wrong with it. */
+function damaged(media: SniffedMedia, subject: string, detail: string): string {
+  if (media.kind === 'image') {
+    return l10n.t('{0} looks like a {1} image but is damaged ({2}). Save it again from an editor or choose another file.', subject, formatName(media), detail);
+  }
+  if (media.format === 'mp4') {
+    return l10n.t('{0} looks like an MP4 video but is damaged ({1}). Save it again from an editor or choose another file.', subject, detail);
+  }
+  return l10n.t('{0} looks like a {1} video but is damaged ({2}). Save it again from an editor or choose another file.', subject, formatName(media), detail);
 }
 
 function imageWarnings(media: SniffedMedia, bytes: number, subject: string): string[] {
@@ -337,12 +401,17 @@ function imageWarnings(media: SniffedMedia, bytes: number, subject: string): str
   const side = MEDIA_LIMITS.imageWarnSide;
   if (media.width !== undefined && media.height !== undefined && (media.width > side || media.height > side)) {
     warnings.push(
-      `${subject} is ${media.width}×${media.height} pixels, larger than ${side} px on a side: the provider may scale it down or refuse it. ` +
-        'A smaller copy uploads faster and gives the same video.',
+      l10n.t(
+        '{0} is {1}×{2} pixels, larger than {3} px on a side: the provider may scale it down or refuse it. A smaller copy uploads faster and gives the same video.',
+        subject,
+        media.width,
+        media.height,
+        side,
+      ),
     );
   }
   if (bytes > MEDIA_LIMITS.imageWarnBytes) {
-    warnings.push(`${subject} is ${formatBytes(bytes)}: the request will be slow to upload. A resized or compressed copy gives the same video.`);
+    warnings.push(l10n.t('{0} is {1}: the request will be slow to upload. A resized or compressed copy gives the same video.', subject, formatBytes(bytes)));
   }
   return warnings;
 }
@@ -355,22 +424,9 @@ function formatName(media: SniffedMedia): string {
   return FORMAT_NAMES[media.format];
 }
 
-function article(formatName: string): string {
-  return formatName === 'MP4' ? `an ${formatName}` : `a ${formatName}`;
-}
-
+/** The kind of file to choose instead, in the user's language. */
 function wantedFile(role: MediaRole): string {
-  return role === 'video' ? 'a video file (MP4, MOV or WebM)' : 'an image file (PNG, JPEG, WebP or GIF)';
-}
-
-function wantedKindName(role: MediaRole, withArticle = true): string {
-  const word = role === 'video' ? 'video' : 'image';
-  return withArticle ? `${role === 'video' ? 'a' : 'an'} ${word}` : word;
-}
-
-function wantedKindList(role: MediaRole, bare = false): string {
-  if (role === 'video') return bare ? 'MP4, MOV or WebM' : 'a video (MP4, MOV or WebM)';
-  return bare ? 'PNG, JPEG, WebP or GIF' : 'an image (PNG, JPEG, WebP or GIF)';
+  return role === 'video' ? l10n.t('a video file (MP4, MOV or WebM)') : l10n.t('an image file (PNG, JPEG, WebP or GIF)');
 }
 
 function shorten(text: string): string {

@@ -15,6 +15,7 @@
  * it declares, and any PNG chunk, JPEG segment or MP4 top-level box that runs past the end of the file.
  */
 import { open } from 'node:fs/promises';
+import { l10n } from './l10n';
 
 /** How much of the start of a file sniffing looks at. */
 export const SNIFF_HEAD_BYTES = 64 * 1024;
@@ -56,14 +57,14 @@ export interface SniffEmpty {
 export interface SniffBroken {
   kind: 'truncated' | 'damaged';
   media: SniffedMedia;
-  /** A short technical reason, e.g. "no end-of-image marker". */
+  /** A short technical reason in the user's language, e.g. "no end-of-image marker". */
   detail: string;
 }
 
 /** A recognised format the provider does not take (HEIC, BMP, SVG, …). */
 export interface SniffUnsupported {
   kind: 'unsupported';
-  /** What it is, for messages: "a HEIC image", "a Matroska (MKV) video". */
+  /** What it is, for messages, in the user's language: "a HEIC image", "a Matroska (MKV) video". */
   label: string;
   mediaKind: 'image' | 'video' | 'other';
 }
@@ -115,7 +116,7 @@ export function sniffMedia(head: Buffer, fileSize: number, tail?: Buffer): Sniff
   // Too short to tell a signature from its beginning: a file cut after a few bytes.
   if (whole && fileSize < 8) {
     for (const [prefix, media] of SHORT_PREFIXES) {
-      if (head.length < prefix.length && startsWith(prefix, head)) return { kind: 'truncated', media, detail: 'the file ends inside its signature' };
+      if (head.length < prefix.length && startsWith(prefix, head)) return { kind: 'truncated', media, detail: l10n.t('the file ends inside its signature') };
     }
   }
   return sniffOther(head);
@@ -212,25 +213,25 @@ function ascii(buffer: Buffer, offset: number, length: number): string {
 // PNG: signature, IHDR first (width, height big-endian at 16 and 20), chunks, IEND last.
 function sniffPng({ head, fileSize, whole, tail }: Ctx): SniffResult {
   if (head.length < 24) {
-    return whole ? broken('truncated', IMAGE.png, 'the file ends inside the IHDR header') : image(IMAGE.png, undefined, undefined);
+    return whole ? broken('truncated', IMAGE.png, l10n.t('the file ends inside the IHDR header')) : image(IMAGE.png, undefined, undefined);
   }
-  if (head.readUInt32BE(8) !== 13 || ascii(head, 12, 4) !== 'IHDR') return broken('damaged', IMAGE.png, 'the first chunk is not IHDR');
+  if (head.readUInt32BE(8) !== 13 || ascii(head, 12, 4) !== 'IHDR') return broken('damaged', IMAGE.png, l10n.t('the first chunk is not IHDR'));
   const media = image(IMAGE.png, head.readUInt32BE(16), head.readUInt32BE(20));
-  if (!media.width || !media.height) return broken('damaged', IMAGE.png, 'the header gives a zero width or height');
+  if (!media.width || !media.height) return broken('damaged', IMAGE.png, l10n.t('the header gives a zero width or height'));
 
   let sawEnd = false;
   for (let pos = 8; pos + 8 <= head.length; ) {
     const length = head.readUInt32BE(pos);
     const type = ascii(head, pos + 4, 4);
     const next = pos + 12 + length;
-    if (next > fileSize) return broken('truncated', media, `the ${type} chunk runs past the end of the file`);
+    if (next > fileSize) return broken('truncated', media, l10n.t('the {0} chunk runs past the end of the file', type));
     if (type === 'IEND') {
       sawEnd = true;
       break;
     }
     pos = next;
   }
-  if (!sawEnd && tail && tail.indexOf('IEND', 0, 'latin1') < 0) return broken('truncated', media, 'no IEND chunk at the end');
+  if (!sawEnd && tail && tail.indexOf('IEND', 0, 'latin1') < 0) return broken('truncated', media, l10n.t('no IEND chunk at the end'));
   return media;
 }
 
@@ -247,10 +248,10 @@ function sniffJpeg({ head, fileSize, whole, tail }: Ctx): SniffResult {
   let pos = 2;
   for (;;) {
     if (pos + 4 > head.length) {
-      if (whole) return broken('truncated', image(IMAGE.jpeg, width, height), 'the file ends inside the header');
+      if (whole) return broken('truncated', image(IMAGE.jpeg, width, height), l10n.t('the file ends inside the header'));
       break; // the header goes on past what was read: dimensions unknown, nothing wrong seen
     }
-    if (head[pos] !== 0xff) return broken('damaged', IMAGE.jpeg, `no marker at byte ${pos}`);
+    if (head[pos] !== 0xff) return broken('damaged', IMAGE.jpeg, l10n.t('no marker at byte {0}', pos));
     const marker = head[pos + 1];
     if (marker === 0xff) {
       pos += 1; // fill byte
@@ -260,18 +261,18 @@ function sniffJpeg({ head, fileSize, whole, tail }: Ctx): SniffResult {
       pos += 2;
       continue;
     }
-    if (marker === 0xd9) return broken('damaged', IMAGE.jpeg, 'the image ends before its frame header');
+    if (marker === 0xd9) return broken('damaged', IMAGE.jpeg, l10n.t('the image ends before its frame header'));
     const length = head.readUInt16BE(pos + 2);
-    if (length < 2) return broken('damaged', IMAGE.jpeg, 'a segment has an impossible length');
-    if (pos + 2 + length > fileSize) return broken('truncated', image(IMAGE.jpeg, width, height), 'a header segment runs past the end of the file');
+    if (length < 2) return broken('damaged', IMAGE.jpeg, l10n.t('a segment has an impossible length'));
+    if (pos + 2 + length > fileSize) return broken('truncated', image(IMAGE.jpeg, width, height), l10n.t('a header segment runs past the end of the file'));
     if (isSof(marker)) {
       if (pos + 9 > head.length) break;
       height = head.readUInt16BE(pos + 5);
       width = head.readUInt16BE(pos + 7);
-      if (!width || !height) return broken('damaged', IMAGE.jpeg, 'the frame header gives a zero width or height');
+      if (!width || !height) return broken('damaged', IMAGE.jpeg, l10n.t('the frame header gives a zero width or height'));
       break;
     }
-    if (marker === 0xda) return broken('damaged', IMAGE.jpeg, 'the scan starts before the frame header');
+    if (marker === 0xda) return broken('damaged', IMAGE.jpeg, l10n.t('the scan starts before the frame header'));
     pos += 2 + length;
   }
   const media = image(IMAGE.jpeg, width, height);
@@ -279,7 +280,7 @@ function sniffJpeg({ head, fileSize, whole, tail }: Ctx): SniffResult {
   // bytes hold no FF D9 was cut off. Bytes after the marker are tolerated (padding, small trailers), and so
   // are the videos that phone "motion photos" append after the JPEG, which the XMP in the head announces.
   if (tail && !hasBytePair(tail, 0xff, 0xd9) && !announcesAppendedData(head)) {
-    return broken('truncated', media, 'no end-of-image marker');
+    return broken('truncated', media, l10n.t('no end-of-image marker'));
   }
   return media;
 }
@@ -301,15 +302,15 @@ function sniffWebp({ head, fileSize }: Ctx): SniffResult {
   let height: number | undefined;
   const chunk = ascii(head, 12, 4);
   if (head.length < (chunk === 'VP8L' ? 25 : 30)) {
-    if (declared > fileSize) return broken('truncated', IMAGE.webp, 'the file ends inside the header');
-    return broken('damaged', IMAGE.webp, 'the header is too short');
+    if (declared > fileSize) return broken('truncated', IMAGE.webp, l10n.t('the file ends inside the header'));
+    return broken('damaged', IMAGE.webp, l10n.t('the header is too short'));
   }
   if (chunk === 'VP8 ') {
-    if (head[23] !== 0x9d || head[24] !== 0x01 || head[25] !== 0x2a) return broken('damaged', IMAGE.webp, 'the VP8 frame has no start code');
+    if (head[23] !== 0x9d || head[24] !== 0x01 || head[25] !== 0x2a) return broken('damaged', IMAGE.webp, l10n.t('the VP8 frame has no start code'));
     width = head.readUInt16LE(26) & 0x3fff;
     height = head.readUInt16LE(28) & 0x3fff;
   } else if (chunk === 'VP8L') {
-    if (head[20] !== 0x2f) return broken('damaged', IMAGE.webp, 'the VP8L stream has no signature');
+    if (head[20] !== 0x2f) return broken('damaged', IMAGE.webp, l10n.t('the VP8L stream has no signature'));
     const bits = head.readUInt32LE(21);
     width = (bits & 0x3fff) + 1;
     height = ((bits >>> 14) & 0x3fff) + 1;
@@ -317,38 +318,41 @@ function sniffWebp({ head, fileSize }: Ctx): SniffResult {
     width = head.readUIntLE(24, 3) + 1;
     height = head.readUIntLE(27, 3) + 1;
   } else {
-    return broken('damaged', IMAGE.webp, `unknown first chunk ${JSON.stringify(chunk)}`);
+    return broken('damaged', IMAGE.webp, l10n.t('unknown first chunk {0}', JSON.stringify(chunk)));
   }
   const media = image(IMAGE.webp, width, height);
-  if (declared > fileSize) return broken('truncated', media, `the file is ${fileSize} bytes but declares ${declared}`);
+  if (declared > fileSize) return broken('truncated', media, l10n.t('the file is {0} bytes but declares {1}', fileSize, declared));
   return media;
 }
 
 // GIF: header, logical screen (width, height little-endian at 6 and 8), blocks, trailer 0x3B.
 function sniffGif({ head, whole, tail }: Ctx): SniffResult {
-  if (head.length < 10) return whole ? broken('truncated', IMAGE.gif, 'the file ends inside the header') : image(IMAGE.gif, undefined, undefined);
+  if (head.length < 10) return whole ? broken('truncated', IMAGE.gif, l10n.t('the file ends inside the header')) : image(IMAGE.gif, undefined, undefined);
   const media = image(IMAGE.gif, head.readUInt16LE(6), head.readUInt16LE(8));
   if (tail) {
     let last = tail.length - 1;
     while (last >= 0 && tail[last] === 0x00) last--; // tolerate zero padding after the trailer
-    if (last < 0 || tail[last] !== 0x3b) return broken('truncated', media, 'no GIF trailer at the end');
+    if (last < 0 || tail[last] !== 0x3b) return broken('truncated', media, l10n.t('no GIF trailer at the end'));
   }
   return media;
 }
 
 // ISO BMFF (MP4, MOV, and HEIF/AVIF images): `ftyp` box first, then top-level boxes.
-const ISO_IMAGE_BRANDS: Record<string, string> = {
-  heic: 'a HEIC image',
-  heix: 'a HEIC image',
-  heim: 'a HEIC image',
-  heis: 'a HEIC image',
-  hevc: 'a HEIC image sequence',
-  hevx: 'a HEIC image sequence',
-  mif1: 'a HEIF image',
-  msf1: 'a HEIF image sequence',
-  avif: 'an AVIF image',
-  avis: 'an AVIF image sequence',
-  'crx ': 'a Canon raw photo',
+const heicImage = () => l10n.t('a HEIC image');
+const heicSequence = () => l10n.t('a HEIC image sequence');
+/** Labels are functions: they are translated when a file is sniffed, not when this module loads. */
+const ISO_IMAGE_BRANDS: Record<string, () => string> = {
+  heic: heicImage,
+  heix: heicImage,
+  heim: heicImage,
+  heis: heicImage,
+  hevc: heicSequence,
+  hevx: heicSequence,
+  mif1: () => l10n.t('a HEIF image'),
+  msf1: () => l10n.t('a HEIF image sequence'),
+  avif: () => l10n.t('an AVIF image'),
+  avis: () => l10n.t('an AVIF image sequence'),
+  'crx ': () => l10n.t('a Canon raw photo'),
 };
 
 /** QuickTime files older than the `ftyp` box start directly with one of these. */
@@ -356,10 +360,10 @@ const LEGACY_QUICKTIME_BOXES = new Set(['moov', 'mdat', 'wide', 'free', 'skip', 
 
 function sniffIsoBmff({ head, fileSize }: Ctx, legacy?: SniffedVideo): SniffResult {
   const brand = legacy ? '' : ascii(head, 8, 4);
-  const imageLabel = ISO_IMAGE_BRANDS[brand];
-  if (imageLabel) return { kind: 'unsupported', label: imageLabel, mediaKind: 'image' };
+  const imageLabel = Object.hasOwn(ISO_IMAGE_BRANDS, brand) ? ISO_IMAGE_BRANDS[brand] : undefined;
+  if (imageLabel) return { kind: 'unsupported', label: imageLabel(), mediaKind: 'image' };
   const media = legacy ?? (brand === 'qt  ' ? VIDEO.mov : VIDEO.mp4);
-  if (!legacy && !brand) return broken('truncated', media, 'the file ends inside the ftyp box');
+  if (!legacy && !brand) return broken('truncated', media, l10n.t('the file ends inside the ftyp box'));
   for (let pos = 0; pos + 8 <= head.length; ) {
     let size = head.readUInt32BE(pos);
     const type = ascii(head, pos + 4, 4);
@@ -368,8 +372,8 @@ function sniffIsoBmff({ head, fileSize }: Ctx, legacy?: SniffedVideo): SniffResu
       if (pos + 16 > head.length) break;
       size = Number(head.readBigUInt64BE(pos + 8));
     }
-    if (size < 8) return broken('damaged', media, `the ${JSON.stringify(type)} box has an impossible size`);
-    if (pos + size > fileSize) return broken('truncated', media, `the ${type} box runs past the end of the file`);
+    if (size < 8) return broken('damaged', media, l10n.t('the {0} box has an impossible size', JSON.stringify(type)));
+    if (pos + size > fileSize) return broken('truncated', media, l10n.t('the {0} box runs past the end of the file', type));
     pos += size;
   }
   return { ...media };
@@ -393,7 +397,7 @@ function readVint(buffer: Buffer, pos: number, keepMarker: boolean): { value: nu
 
 function sniffEbml({ head, fileSize, whole }: Ctx): SniffResult {
   const headerSize = readVint(head, 4, false);
-  if (!headerSize) return whole ? broken('truncated', VIDEO.webm, 'the file ends inside the EBML header') : unknownBinary();
+  if (!headerSize) return whole ? broken('truncated', VIDEO.webm, l10n.t('the file ends inside the EBML header')) : unknownBinary();
   const start = 4 + headerSize.length;
   const end = start + headerSize.value;
   let docType: string | undefined;
@@ -408,19 +412,21 @@ function sniffEbml({ head, fileSize, whole }: Ctx): SniffResult {
     }
     pos = dataStart + size.value;
   }
-  if (docType === 'matroska') return { kind: 'unsupported', label: 'a Matroska (MKV) video', mediaKind: 'video' };
+  if (docType === 'matroska') return { kind: 'unsupported', label: l10n.t('a Matroska (MKV) video'), mediaKind: 'video' };
   if (docType === undefined) {
-    return end > fileSize ? broken('truncated', VIDEO.webm, 'the file ends inside the EBML header') : { kind: 'unsupported', label: 'an EBML file that is not WebM', mediaKind: 'other' };
+    return end > fileSize
+      ? broken('truncated', VIDEO.webm, l10n.t('the file ends inside the EBML header'))
+      : { kind: 'unsupported', label: l10n.t('an EBML file that is not WebM'), mediaKind: 'other' };
   }
-  if (docType !== 'webm') return { kind: 'unsupported', label: `an EBML file of type ${JSON.stringify(docType)}`, mediaKind: 'other' };
-  if (end > fileSize) return broken('truncated', VIDEO.webm, 'the file ends inside the EBML header');
+  if (docType !== 'webm') return { kind: 'unsupported', label: l10n.t('an EBML file of type {0}', JSON.stringify(docType)), mediaKind: 'other' };
+  if (end > fileSize) return broken('truncated', VIDEO.webm, l10n.t('the file ends inside the EBML header'));
   const segmentId = readVint(head, end, true);
   const segmentSize = segmentId && segmentId.value === 0x18538067 ? readVint(head, end + segmentId.length, false) : undefined;
   if (segmentId && segmentSize && !segmentSize.unknown) {
     const segmentEnd = end + segmentId.length + segmentSize.length + segmentSize.value;
-    if (segmentEnd > fileSize) return broken('truncated', VIDEO.webm, `the file is ${fileSize} bytes but its segment ends at ${segmentEnd}`);
+    if (segmentEnd > fileSize) return broken('truncated', VIDEO.webm, l10n.t('the file is {0} bytes but its segment ends at {1}', fileSize, segmentEnd));
   } else if (whole && !segmentId) {
-    return broken('truncated', VIDEO.webm, 'the file ends after the EBML header');
+    return broken('truncated', VIDEO.webm, l10n.t('the file ends after the EBML header'));
   }
   return { ...VIDEO.webm };
 }
@@ -433,7 +439,7 @@ function sniffOther(head: Buffer): SniffResult {
   if (text !== undefined) {
     const start = text.replace(/^\uFEFF/, '').trimStart().slice(0, 1024).toLowerCase();
     if (/^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!doctype svg[^>]*>\s*)?<svg[\s>]/.test(start)) {
-      return { kind: 'unsupported', label: 'an SVG drawing', mediaKind: 'image' };
+      return { kind: 'unsupported', label: l10n.t('an SVG drawing'), mediaKind: 'image' };
     }
     return { kind: 'unknown', text: true, html: /^(<!doctype html|<html[\s>]|<head[\s>]|<body[\s>])/.test(start) };
   }
@@ -446,16 +452,16 @@ function unknownBinary(): SniffUnknown {
 
 function otherFormatLabel(head: Buffer): { label: string; mediaKind: 'image' | 'video' | 'other' } | undefined {
   const riffType = ascii(head, 0, 4) === 'RIFF' ? ascii(head, 8, 4) : '';
-  if (riffType === 'AVI ') return { label: 'an AVI video', mediaKind: 'video' };
-  if (riffType === 'WAVE') return { label: 'a WAV audio file', mediaKind: 'other' };
+  if (riffType === 'AVI ') return { label: l10n.t('an AVI video'), mediaKind: 'video' };
+  if (riffType === 'WAVE') return { label: l10n.t('a WAV audio file'), mediaKind: 'other' };
   if (ascii(head, 0, 2) === 'BM' && head.length >= 26 && head.readUInt32LE(14) >= 12 && head.readUInt32LE(14) <= 124) {
-    return { label: 'a BMP image', mediaKind: 'image' };
+    return { label: l10n.t('a BMP image'), mediaKind: 'image' };
   }
   const four = head.length >= 4 ? head.readUInt32BE(0) : 0;
-  if (four === 0x49492a00 || four === 0x4d4d002a) return { label: 'a TIFF image', mediaKind: 'image' };
-  if (ascii(head, 0, 5) === '%PDF-') return { label: 'a PDF document', mediaKind: 'other' };
-  if (four === 0x504b0304) return { label: 'a ZIP archive', mediaKind: 'other' };
-  if (head.length >= 4 && head[0] === 0x00 && head[1] === 0x00 && head[2] === 0x01 && head[3] === 0xba) return { label: 'an MPEG program stream video', mediaKind: 'video' };
+  if (four === 0x49492a00 || four === 0x4d4d002a) return { label: l10n.t('a TIFF image'), mediaKind: 'image' };
+  if (ascii(head, 0, 5) === '%PDF-') return { label: l10n.t('a PDF document'), mediaKind: 'other' };
+  if (four === 0x504b0304) return { label: l10n.t('a ZIP archive'), mediaKind: 'other' };
+  if (head.length >= 4 && head[0] === 0x00 && head[1] === 0x00 && head[2] === 0x01 && head[3] === 0xba) return { label: l10n.t('an MPEG program stream video'), mediaKind: 'video' };
   return undefined;
 }
 

@@ -5,7 +5,8 @@
  * `duration`, `size`, …), so the server never sees two values for one setting.
  */
 import { OmniVideoError } from './errors';
-import type { PreparedMedia } from './mediaInput';
+import { l10n } from './l10n';
+import type { MediaRole, PreparedMedia } from './mediaInput';
 import { buildTextRequest, type BuiltRequest, type GenerationParams } from './requestBuilder';
 
 /** The provider takes at most this many reference images. */
@@ -24,12 +25,12 @@ export type ModeMedia =
  */
 export function checkReferenceCount(count: number): void {
   if (count < 1) {
-    throw new OmniVideoError('badRequest', `Choose at least one reference image (at most ${MAX_REFERENCE_IMAGES}).`);
+    throw new OmniVideoError('badRequest', l10n.t('Choose at least one reference image (at most {0}).', MAX_REFERENCE_IMAGES));
   }
   if (count > MAX_REFERENCE_IMAGES) {
     throw new OmniVideoError(
       'badRequest',
-      `The provider takes at most ${MAX_REFERENCE_IMAGES} reference images; you selected ${count}. Choose ${MAX_REFERENCE_IMAGES} or fewer.`,
+      l10n.t('The provider takes at most {0} reference images; you selected {1}. Choose {0} or fewer.', MAX_REFERENCE_IMAGES, count),
     );
   }
 }
@@ -43,13 +44,13 @@ export function buildModeRequest(model: string, params: GenerationParams, media:
     case 'text':
       return text;
     case 'image':
-      expectKind(media.firstImage, 'image', 'the first frame');
+      expectKind(media.firstImage, 'firstImage');
       body.first_image_url = media.firstImage.value;
       recorded.first_image_url = media.firstImage.recorded;
       break;
     case 'interpolate':
-      expectKind(media.firstImage, 'image', 'the first frame');
-      expectKind(media.lastImage, 'image', 'the last frame');
+      expectKind(media.firstImage, 'firstImage');
+      expectKind(media.lastImage, 'lastImage');
       body.first_image_url = media.firstImage.value;
       body.last_image_url = media.lastImage.value;
       recorded.first_image_url = media.firstImage.recorded;
@@ -57,12 +58,12 @@ export function buildModeRequest(model: string, params: GenerationParams, media:
       break;
     case 'references':
       checkReferenceCount(media.images.length);
-      media.images.forEach((image) => expectKind(image, 'image', 'a reference image'));
+      media.images.forEach((image) => expectKind(image, 'reference'));
       body.images = media.images.map((image) => image.value);
       recorded.images = media.images.map((image) => image.recorded);
       break;
     case 'video':
-      expectKind(media.video, 'video', 'the video to edit or extend');
+      expectKind(media.video, 'video');
       body.video = media.video.value;
       recorded.video = media.video.recorded;
       break;
@@ -71,9 +72,22 @@ export function buildModeRequest(model: string, params: GenerationParams, media:
 }
 
 /** Media prepared for another role (an image in the video slot) is a caller's mistake; say so plainly. */
-function expectKind(media: PreparedMedia, kind: 'image' | 'video', slot: string): void {
+function expectKind(media: PreparedMedia, slot: MediaRole): void {
   const actual = media.kind ?? (media.role === 'video' ? 'video' : 'image');
-  if (actual !== kind) {
-    throw new OmniVideoError('badRequest', `${media.recorded} is ${actual === 'video' ? 'a video' : 'an image'}, but ${slot} must be ${kind === 'video' ? 'a video' : 'an image'}.`);
+  const wanted = slot === 'video' ? 'video' : 'image';
+  if (actual !== wanted) throw new OmniVideoError('badRequest', wrongKind(media.recorded, slot));
+}
+
+/** `recorded` is a video where `slot` wants an image, or an image where it wants a video. */
+function wrongKind(recorded: string, slot: MediaRole): string {
+  switch (slot) {
+    case 'firstImage':
+      return l10n.t('{0} is a video, but the first frame must be an image.', recorded);
+    case 'lastImage':
+      return l10n.t('{0} is a video, but the last frame must be an image.', recorded);
+    case 'reference':
+      return l10n.t('{0} is a video, but a reference image must be an image.', recorded);
+    case 'video':
+      return l10n.t('{0} is an image, but the video to edit or extend must be a video.', recorded);
   }
 }

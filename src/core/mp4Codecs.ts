@@ -14,10 +14,11 @@
  *   listed.
  *
  * Bad input never throws and never loops: every box advances the walk by at least its header, box counts
- * and nesting depth are bounded, and every failure is a {@link CodecError} with an English sentence
- * (`message`) and a `kind` for callers that want their own wording.
+ * and nesting depth are bounded, and every failure is a {@link CodecError} with a sentence in the user's
+ * language (`message`, English by default) and a `kind` for callers that want their own wording.
  */
 import { open } from 'node:fs/promises';
+import { l10n } from './l10n';
 
 /** The largest `moov` (or WebM `Tracks`) element that is read into memory. */
 export const MAX_MOOV_BYTES = 64 * 1024 * 1024;
@@ -73,7 +74,7 @@ export type CodecErrorKind =
 export interface CodecError {
   ok: false;
   kind: CodecErrorKind;
-  /** An English sentence for the preview, e.g. "The file is truncated: …". */
+  /** A sentence for the preview in the user's language (English by default), e.g. "The file is truncated: …". */
   message: string;
 }
 
@@ -128,14 +129,16 @@ const MATROSKA_CODEC_IDS: [prefix: string, kind: 'video' | 'audio', codec: Video
 /** Top-level box types that may start an MP4/MOV file (old QuickTime files have no `ftyp`). */
 const FIRST_BOX_TYPES = new Set(['ftyp', 'moov', 'mdat', 'free', 'skip', 'wide', 'pnot', 'uuid', 'styp', 'sidx', 'junk', 'pdin']);
 
+/** Messages used more than once; functions, so that they are translated when used, not when this module loads. */
 const MSG = {
-  empty: 'The file is empty.',
-  notVideo: 'This is not an MP4/MOV or WebM file.',
-  text: 'This is not an MP4/MOV or WebM file: it contains text.',
-  noMoov: 'The file is truncated: the movie header (moov) is missing or cut off.',
-  moovCut: 'The file is truncated: the movie header (moov) is cut off.',
-  tooManyBoxes: 'The file is damaged: it has too many top-level boxes and no movie header (moov) among them.',
-  webmCut: 'The file is truncated: the WebM header ends early.',
+  empty: () => l10n.t('The file is empty.'),
+  notVideo: () => l10n.t('This is not an MP4/MOV or WebM file.'),
+  text: () => l10n.t('This is not an MP4/MOV or WebM file: it contains text.'),
+  noMoov: () => l10n.t('The file is truncated: the movie header (moov) is missing or cut off.'),
+  moovCut: () => l10n.t('The file is truncated: the movie header (moov) is cut off.'),
+  tooManyBoxes: () => l10n.t('The file is damaged: it has too many top-level boxes and no movie header (moov) among them.'),
+  webmCut: () => l10n.t('The file is truncated: the WebM header ends early.'),
+  webmTracksCut: () => l10n.t('The file is truncated: the WebM track list is cut off.'),
 } as const;
 
 function fail(kind: CodecErrorKind, message: string): CodecError {
@@ -171,23 +174,23 @@ function looksLikeText(head: Buffer): boolean {
  */
 export async function parseMp4Codecs(readAt: ReadAt, fileSize: number): Promise<CodecReport | CodecError> {
   try {
-    if (!Number.isFinite(fileSize) || fileSize <= 0) return fail('empty', MSG.empty);
+    if (!Number.isFinite(fileSize) || fileSize <= 0) return fail('empty', MSG.empty());
     const head = await readAt(0, Math.min(fileSize, 512));
     if (head.length >= 4 && head.readUInt32BE(0) === 0x1a45dfa3) return await parseEbml(readAt, fileSize);
     if (head.length < 8) {
       // Too short to hold a box header: a cut-off MP4 if what is there starts like `....ftyp`.
       const partial = head.toString('latin1', 4);
-      if (partial.length > 0 && 'ftyp'.startsWith(partial)) return fail('truncated', MSG.noMoov);
-      return fail('notVideo', looksLikeText(head) ? MSG.text : MSG.notVideo);
+      if (partial.length > 0 && 'ftyp'.startsWith(partial)) return fail('truncated', MSG.noMoov());
+      return fail('notVideo', looksLikeText(head) ? MSG.text() : MSG.notVideo());
     }
     const firstType = fourccAt(head, 4);
     const firstSize = head.readUInt32BE(0);
     if (!FIRST_BOX_TYPES.has(firstType) || (firstSize !== 0 && firstSize !== 1 && firstSize < 8)) {
-      return fail('notVideo', looksLikeText(head) ? MSG.text : MSG.notVideo);
+      return fail('notVideo', looksLikeText(head) ? MSG.text() : MSG.notVideo());
     }
     return await parseIsoBmff(readAt, fileSize, firstType === 'ftyp' && head.length >= 12 && fourccAt(head, 8) === 'qt  ' ? 'mov' : 'mp4');
   } catch (err) {
-    return fail('io', `The file could not be read: ${err instanceof Error ? err.message : String(err)}.`);
+    return fail('io', l10n.t('The file could not be read: {0}.', err instanceof Error ? err.message : String(err)));
   }
 }
 
@@ -197,7 +200,7 @@ export async function readMp4Codecs(path: string): Promise<CodecReport | CodecEr
   try {
     handle = await open(path, 'r');
   } catch (err) {
-    return fail('io', `The file could not be opened: ${err instanceof Error ? err.message : String(err)}.`);
+    return fail('io', l10n.t('The file could not be opened: {0}.', err instanceof Error ? err.message : String(err)));
   }
   try {
     const { size } = await handle.stat();
@@ -214,7 +217,7 @@ export async function readMp4Codecs(path: string): Promise<CodecReport | CodecEr
     };
     return await parseMp4Codecs(readAt, size);
   } catch (err) {
-    return fail('io', `The file could not be read: ${err instanceof Error ? err.message : String(err)}.`);
+    return fail('io', l10n.t('The file could not be read: {0}.', err instanceof Error ? err.message : String(err)));
   } finally {
     await handle.close().catch(() => undefined);
   }
@@ -226,14 +229,14 @@ export async function readMp4Codecs(path: string): Promise<CodecReport | CodecEr
 async function parseIsoBmff(readAt: ReadAt, fileSize: number, container: 'mp4' | 'mov'): Promise<CodecReport | CodecError> {
   let offset = 0;
   for (let count = 0; count < MAX_TOP_LEVEL_BOXES; count++) {
-    if (offset + 8 > fileSize) return fail('truncated', MSG.noMoov);
+    if (offset + 8 > fileSize) return fail('truncated', MSG.noMoov());
     const header = await readAt(offset, 16);
-    if (header.length < 8) return fail('truncated', MSG.noMoov);
+    if (header.length < 8) return fail('truncated', MSG.noMoov());
     let size = header.readUInt32BE(0);
     const type = fourccAt(header, 4);
     let headerSize = 8;
     if (size === 1) {
-      if (header.length < 16) return fail('truncated', MSG.noMoov);
+      if (header.length < 16) return fail('truncated', MSG.noMoov());
       const large = header.readBigUInt64BE(8);
       if (large > BigInt(Number.MAX_SAFE_INTEGER)) return damagedAt(offset, type);
       size = Number(large);
@@ -243,28 +246,44 @@ async function parseIsoBmff(readAt: ReadAt, fileSize: number, container: 'mp4' |
     }
     if (!plausibleType(type) || size < headerSize) {
       // Zero padding after the last box is common; anything else is damage. Either way there is no moov.
-      if (count === 0) return fail('notVideo', MSG.notVideo);
-      return header.subarray(0, 8).every((b) => b === 0) ? fail('truncated', MSG.noMoov) : damagedAt(offset, type);
+      if (count === 0) return fail('notVideo', MSG.notVideo());
+      return header.subarray(0, 8).every((b) => b === 0) ? fail('truncated', MSG.noMoov()) : damagedAt(offset, type);
     }
     const end = offset + size;
     if (type === 'moov') {
-      if (end > fileSize) return fail('truncated', MSG.moovCut);
+      if (end > fileSize) return fail('truncated', MSG.moovCut());
       if (size - headerSize > MAX_MOOV_BYTES) {
-        return fail('unsupported', `The movie header (moov) is ${Math.round(size / 1048576)} MB, too large to read (the limit is ${MAX_MOOV_BYTES / 1048576} MB).`);
+        return fail('unsupported', l10n.t('The movie header (moov) is {0} MB, too large to read (the limit is {1} MB).', Math.round(size / 1048576), MAX_MOOV_BYTES / 1048576));
       }
       const moov = await readAt(offset + headerSize, size - headerSize);
-      if (moov.length < size - headerSize) return fail('truncated', MSG.moovCut);
+      if (moov.length < size - headerSize) return fail('truncated', MSG.moovCut());
       return parseMoov(moov, container);
     }
-    if (end >= fileSize) return fail('truncated', MSG.noMoov); // the last box, and it was not moov (or runs past the end)
+    if (end >= fileSize) return fail('truncated', MSG.noMoov()); // the last box, and it was not moov (or runs past the end)
     offset = end;
   }
-  return fail('damaged', MSG.tooManyBoxes);
+  return fail('damaged', MSG.tooManyBoxes());
 }
 
 function damagedAt(offset: number, type: string): CodecError {
-  const shown = plausibleType(type) ? `"${type}"` : 'with an unreadable type';
-  return fail('damaged', `The file is damaged: the box ${shown} at byte ${offset} has an impossible size.`);
+  return fail(
+    'damaged',
+    plausibleType(type)
+      ? l10n.t('The file is damaged: the box "{0}" at byte {1} has an impossible size.', type, offset)
+      : l10n.t('The file is damaged: the box with an unreadable type at byte {0} has an impossible size.', offset),
+  );
+}
+
+/** A video or audio track whose sample description cannot be read, with what was damaged when known. */
+function noSampleDescription(trackNo: number, isVideo: boolean, damaged: string | undefined): string {
+  if (isVideo) {
+    return damaged
+      ? l10n.t('Track {0} (video) has no readable sample description: {1}.', trackNo, damaged)
+      : l10n.t('Track {0} (video) has no readable sample description.', trackNo);
+  }
+  return damaged
+    ? l10n.t('Track {0} (audio) has no readable sample description: {1}.', trackNo, damaged)
+    : l10n.t('Track {0} (audio) has no readable sample description.', trackNo);
 }
 
 interface Box {
@@ -281,7 +300,7 @@ function childBoxes(buf: Buffer, start: number, end: number, budget: Budget): Bo
   let at = start;
   while (at + 8 <= end) {
     if (--budget.boxes < 0) {
-      budget.damaged = 'too many boxes';
+      budget.damaged = l10n.t('too many boxes');
       break;
     }
     let size = buf.readUInt32BE(at);
@@ -289,7 +308,7 @@ function childBoxes(buf: Buffer, start: number, end: number, budget: Budget): Bo
     let headerSize = 8;
     if (size === 1) {
       if (at + 16 > end) {
-        budget.damaged = `a "${type}" box header is cut off`;
+        budget.damaged = l10n.t('a "{0}" box header is cut off', type);
         break;
       }
       const large = buf.readBigUInt64BE(at + 8);
@@ -300,7 +319,7 @@ function childBoxes(buf: Buffer, start: number, end: number, budget: Budget): Bo
     }
     if (size < headerSize || at + size > end) {
       // A trailing 32-bit zero terminator is allowed by QuickTime; anything else is damage.
-      if (!(size === 0 && end - at === 4)) budget.damaged = `a "${plausibleType(type) ? type : '????'}" box has an impossible size`;
+      if (!(size === 0 && end - at === 4)) budget.damaged = l10n.t('a "{0}" box has an impossible size', plausibleType(type) ? type : '????');
       break;
     }
     out.push({ type, start: at + headerSize, end: at + size });
@@ -325,7 +344,7 @@ function parseMoov(moov: Buffer, container: 'mp4' | 'mov'): CodecReport | CodecE
   const warnings: string[] = [];
   const top = childBoxes(moov, 0, moov.length, budget);
   if (top.some((b) => b.type === 'cmov')) {
-    return fail('unsupported', 'The movie header (moov) is compressed (an old QuickTime format), which cannot be read here.');
+    return fail('unsupported', l10n.t('The movie header (moov) is compressed (an old QuickTime format), which cannot be read here.'));
   }
   const traks = top.filter((b) => b.type === 'trak');
   let trackNo = 0;
@@ -342,7 +361,7 @@ function parseMoov(moov: Buffer, container: 'mp4' | 'mov'): CodecReport | CodecE
     budget.boxes = trackBudget.boxes;
     if (handler !== undefined && handler !== 'vide' && handler !== 'soun') continue; // text, timecode, hint, metadata …
     if (!stsd) {
-      if (handler) warnings.push(`Track ${trackNo} (${handler === 'vide' ? 'video' : 'audio'}) has no readable sample description${trackBudget.damaged ? `: ${trackBudget.damaged}` : ''}.`);
+      if (handler) warnings.push(noSampleDescription(trackNo, handler === 'vide', trackBudget.damaged));
       continue;
     }
     // stsd: version/flags (4), entry count (4), then one box per sample entry.
@@ -350,7 +369,7 @@ function parseMoov(moov: Buffer, container: 'mp4' | 'mov'): CodecReport | CodecE
     const entries = stsd.end - stsd.start >= 8 ? childBoxes(moov, stsd.start + 8, stsd.end, entryBudget) : [];
     budget.boxes = entryBudget.boxes;
     if (entries.length === 0) {
-      warnings.push(`Track ${trackNo} has an empty or damaged sample description.`);
+      warnings.push(l10n.t('Track {0} has an empty or damaged sample description.', trackNo));
       continue;
     }
     for (const entry of entries) {
@@ -360,11 +379,11 @@ function parseMoov(moov: Buffer, container: 'mp4' | 'mov'): CodecReport | CodecE
     }
   }
   if (budget.damaged && traks.length === 0) {
-    return fail('damaged', `The file is damaged: its movie header (moov) cannot be read (${budget.damaged}).`);
+    return fail('damaged', l10n.t('The file is damaged: its movie header (moov) cannot be read ({0}).', budget.damaged));
   }
-  if (budget.damaged) warnings.push(`Part of the movie header (moov) is damaged: ${budget.damaged}.`);
+  if (budget.damaged) warnings.push(l10n.t('Part of the movie header (moov) is damaged: {0}.', budget.damaged));
   if (video.length === 0 && audio.length === 0 && warnings.length > 0) {
-    return fail('damaged', `The file is damaged: no track of its movie header (moov) can be read. ${warnings[0]}`);
+    return fail('damaged', l10n.t('The file is damaged: no track of its movie header (moov) can be read. {0}', warnings[0]));
   }
   return { ok: true, container, video, audio, warnings, codecsKnown: true };
 }
@@ -506,14 +525,14 @@ function ebmlUint(buf: Buffer, el: EbmlElement): number {
 async function parseEbml(readAt: ReadAt, fileSize: number): Promise<CodecReport | CodecError> {
   const head = await readAt(0, Math.min(fileSize, 4096));
   const ebml = ebmlHeader(head, 0);
-  if (!ebml || ebml.id !== EBML_ID || ebml.size === undefined) return fail('truncated', MSG.webmCut);
-  if (ebml.start + ebml.size > fileSize) return fail('truncated', MSG.webmCut);
-  if (ebml.start + ebml.size > head.length) return fail('damaged', 'The file is damaged: its EBML header is too large.');
+  if (!ebml || ebml.id !== EBML_ID || ebml.size === undefined) return fail('truncated', MSG.webmCut());
+  if (ebml.start + ebml.size > fileSize) return fail('truncated', MSG.webmCut());
+  if (ebml.start + ebml.size > head.length) return fail('damaged', l10n.t('The file is damaged: its EBML header is too large.'));
   const budget: Budget = { boxes: 1000 };
   const docTypeEl = ebmlChildren(head, ebml.start, ebml.start + ebml.size, budget).find((e) => e.id === DOCTYPE_ID);
   const docType = docTypeEl ? head.toString('latin1', docTypeEl.start, docTypeEl.start + (docTypeEl.size ?? 0)).replace(/\0+$/, '') : '';
   if (docType !== 'webm' && docType !== 'matroska') {
-    return fail('notVideo', `This is not an MP4/MOV or WebM file (it is an EBML document of type "${docType || 'unknown'}").`);
+    return fail('notVideo', l10n.t('This is not an MP4/MOV or WebM file (it is an EBML document of type "{0}").', docType || l10n.t('unknown')));
   }
   const container: Container = docType === 'webm' ? 'webm' : 'matroska';
   const unknownCodecs = (warning: string): CodecReport => ({ ok: true, container, video: [], audio: [], warnings: [warning], codecsKnown: false });
@@ -526,7 +545,7 @@ async function parseEbml(readAt: ReadAt, fileSize: number): Promise<CodecReport 
     if (offset >= Math.min(segmentEnd, fileSize)) break;
     const headerBytes = await readAt(offset, 12);
     const el = ebmlHeader(headerBytes, 0);
-    if (!el) return fail('truncated', MSG.webmCut);
+    if (!el) return fail('truncated', MSG.webmCut());
     const dataStart = offset + el.start;
     if (!inSegment && el.id === SEGMENT_ID) {
       inSegment = true;
@@ -535,19 +554,19 @@ async function parseEbml(readAt: ReadAt, fileSize: number): Promise<CodecReport 
       continue;
     }
     if (inSegment && el.id === TRACKS_ID) {
-      if (el.size === undefined) return unknownCodecs('The WebM track list has no size and cannot be read.');
-      if (el.size > MAX_MOOV_BYTES) return unknownCodecs('The WebM track list is too large to read.');
-      if (dataStart + el.size > fileSize) return fail('truncated', 'The file is truncated: the WebM track list is cut off.');
+      if (el.size === undefined) return unknownCodecs(l10n.t('The WebM track list has no size and cannot be read.'));
+      if (el.size > MAX_MOOV_BYTES) return unknownCodecs(l10n.t('The WebM track list is too large to read.'));
+      if (dataStart + el.size > fileSize) return fail('truncated', MSG.webmTracksCut());
       const tracks = await readAt(dataStart, el.size);
-      if (tracks.length < el.size) return fail('truncated', 'The file is truncated: the WebM track list is cut off.');
+      if (tracks.length < el.size) return fail('truncated', MSG.webmTracksCut());
       return readEbmlTracks(tracks, container);
     }
-    if (inSegment && el.id === CLUSTER_ID) return unknownCodecs('The WebM media data starts before its track list.');
-    if (el.size === undefined) return unknownCodecs('The WebM file has an element of unknown size before its track list.');
+    if (inSegment && el.id === CLUSTER_ID) return unknownCodecs(l10n.t('The WebM media data starts before its track list.'));
+    if (el.size === undefined) return unknownCodecs(l10n.t('The WebM file has an element of unknown size before its track list.'));
     offset = dataStart + el.size;
   }
-  if (!inSegment) return fail('truncated', 'The file is truncated: the WebM segment is missing.');
-  return fail('truncated', 'The file is truncated: the WebM track list is missing or cut off.');
+  if (!inSegment) return fail('truncated', l10n.t('The file is truncated: the WebM segment is missing.'));
+  return fail('truncated', l10n.t('The file is truncated: the WebM track list is missing or cut off.'));
 }
 
 function readEbmlTracks(tracks: Buffer, container: Container): CodecReport {

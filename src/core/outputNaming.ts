@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import * as path from 'node:path';
+import { l10n } from './l10n';
 
 /** A short, file-name-safe slug of a prompt: ASCII words, lower case, at most `max` characters. */
 export function slugify(text: string, max = 40): string {
@@ -46,7 +47,7 @@ export async function reserveOutputPath(dir: string, base: string, extension = '
       if ((error as { code?: string }).code !== 'EEXIST') throw error;
     }
   }
-  throw new Error(`Could not find a free file name for ${base} in ${dir}`);
+  throw new Error(l10n.t('Could not find a free file name for {0} in {1}', base, dir));
 }
 
 export function sidecarPathFor(videoPath: string): string {

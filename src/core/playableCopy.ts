@@ -8,6 +8,7 @@ import { constants } from 'node:fs';
 import { access, rename, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { OmniVideoError } from './errors';
+import { l10n } from './l10n';
 
 /** `ffmpeg` on the PATH (with PATHEXT on Windows), or undefined. */
 export async function findOnPath(command: string, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
@@ -39,7 +40,7 @@ export async function playableCopyPath(source: string): Promise<string> {
       return candidate;
     }
   }
-  throw new OmniVideoError('filesystem', `No free name for a playable copy of ${path.basename(source)}.`);
+  throw new OmniVideoError('filesystem', l10n.t('No free name for a playable copy of {0}.', path.basename(source)));
 }
 
 /**
@@ -55,7 +56,9 @@ export async function makePlayableCopy(source: string, options: { ffmpeg: string
       execFile(options.ffmpeg, args, { signal: options.signal, timeout: options.timeoutMs ?? 10 * 60_000, windowsHide: true, maxBuffer: 1024 * 1024 }, (error, _stdout, stderr) => {
         if (!error) return resolve();
         const detail = String(stderr).trim().split('\n').slice(-3).join(' ').slice(0, 400);
-        reject(new OmniVideoError(options.signal?.aborted ? 'cancelled' : 'filesystem', `ffmpeg could not make a playable copy of ${path.basename(source)}${detail ? `: ${detail}` : '.'}`, { cause: error }));
+        const name = path.basename(source);
+        const message = detail ? l10n.t('ffmpeg could not make a playable copy of {0}: {1}', name, detail) : l10n.t('ffmpeg could not make a playable copy of {0}.', name);
+        reject(new OmniVideoError(options.signal?.aborted ? 'cancelled' : 'filesystem', message, { cause: error }));
       });
     });
     await rename(temporary, destination);

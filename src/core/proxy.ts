@@ -46,6 +46,7 @@ import { BlockList, isIP } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { undici } from './undiciLoader';
 import { OmniVideoError } from './errors';
+import { l10n } from './l10n';
 
 export interface ProxyConfig {
   /** VS Code's `http.proxy` (empty or undefined: not set). */
@@ -78,7 +79,7 @@ export function buildDispatcher(config: ProxyConfig, env: NodeJS.ProcessEnv = pr
 
   const settingProxy = config.proxy?.trim();
   if (settingProxy) {
-    const url = parseProxyUrl(settingProxy, 'the setting http.proxy');
+    const url = parseProxyUrl(settingProxy, l10n.t('the setting http.proxy'));
     const rules = parseNoProxy([...config.noProxy, envNoProxy]);
     const direct = new (undici().Agent)(agentOptions);
     const proxied = new (undici().ProxyAgent)({
@@ -94,8 +95,8 @@ export function buildDispatcher(config: ProxyConfig, env: NodeJS.ProcessEnv = pr
   const httpsProxy = firstDefined(env.https_proxy, env.HTTPS_PROXY)?.trim();
   const httpProxy = firstDefined(env.http_proxy, env.HTTP_PROXY)?.trim();
   if (httpsProxy || httpProxy) {
-    const https = httpsProxy ? parseProxyUrl(httpsProxy, 'the environment variable HTTPS_PROXY') : undefined;
-    const http = httpProxy ? parseProxyUrl(httpProxy, 'the environment variable HTTP_PROXY') : undefined;
+    const https = httpsProxy ? parseProxyUrl(httpsProxy, l10n.t('the environment variable HTTPS_PROXY')) : undefined;
+    const http = httpProxy ? parseProxyUrl(httpProxy, l10n.t('the environment variable HTTP_PROXY')) : undefined;
     const rules = parseNoProxy([envNoProxy]);
     const direct = new (undici().Agent)(agentOptions);
     const proxied = new (undici().EnvHttpProxyAgent)({
@@ -302,13 +303,13 @@ function parseProxyUrl(value: string, where: string): URL {
   try {
     url = new URL(withScheme(value));
   } catch {
-    throw new OmniVideoError('config', `The proxy in ${where} is not a valid URL. Use http://host:port or https://host:port.`);
+    throw new OmniVideoError('config', l10n.t('The proxy in {0} is not a valid URL. Use http://host:port or https://host:port.', where));
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new OmniVideoError('config', `The proxy in ${where} uses ${url.protocol}; only http:// and https:// proxies are supported.`);
+    throw new OmniVideoError('config', l10n.t('The proxy in {0} uses {1}; only http:// and https:// proxies are supported.', where, url.protocol));
   }
   if (!url.hostname) {
-    throw new OmniVideoError('config', `The proxy in ${where} has no host. Use http://host:port or https://host:port.`);
+    throw new OmniVideoError('config', l10n.t('The proxy in {0} has no host. Use http://host:port or https://host:port.', where));
   }
   return url;
 }

@@ -5,6 +5,7 @@
  */
 import { open } from 'node:fs/promises';
 import { OmniVideoError } from './errors';
+import { l10n } from './l10n';
 
 /**
  * Bytes read per step: a multiple of 3, so every chunk encodes to base64 without padding, and small
@@ -42,7 +43,7 @@ export class FileDataUri {
   async *chunks(): AsyncGenerator<Buffer> {
     yield Buffer.from(this.prefix, 'latin1');
     const handle = await open(this.path, 'r').catch((error: unknown) => {
-      throw new OmniVideoError('filesystem', `Could not read ${this.label}: ${(error as Error).message}`, { cause: error });
+      throw new OmniVideoError('filesystem', l10n.t('Could not read {0}: {1}', this.label, (error as Error).message), { cause: error });
     });
     try {
       const buffer = Buffer.allocUnsafe(READ_CHUNK);
@@ -55,7 +56,10 @@ export class FileDataUri {
       }
       const { size } = await handle.stat();
       if (sent !== this.bytes || size !== this.bytes) {
-        throw new OmniVideoError('filesystem', `${this.label} changed while it was being sent (${size} bytes now, ${this.bytes} when checked). Nothing was generated; try again.`);
+        throw new OmniVideoError(
+          'filesystem',
+          l10n.t('{0} changed while it was being sent ({1} bytes now, {2} when checked). Nothing was generated; try again.', this.label, size, this.bytes),
+        );
       }
     } finally {
       await handle.close();

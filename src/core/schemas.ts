@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { l10n } from './l10n';
 import type { FileDataUri } from './requestBody';
 
 /** The values the API documents; the server may return others, so responses are parsed loosely. */
@@ -45,7 +46,7 @@ export const videoJobSchema = z.looseObject({
     .string()
     .min(1)
     .max(200)
-    .refine((id) => !/^(\.|%2e){1,2}$/i.test(id), 'not a usable job id'),
+    .refine((id) => !/^(\.|%2e){1,2}$/i.test(id), { error: () => l10n.t('not a usable job id') }),
   object: z.string().optional(),
   model: z.string().optional(),
   status: z.string().min(1),

@@ -109,7 +109,7 @@ export class PreviewPanels implements vscode.WebviewPanelSerializer, vscode.Cust
   async readySession(file: vscode.Uri): Promise<PreviewSession> {
     const open = this.sessions.filter((s) => s.file.fsPath === file.fsPath);
     const session = open.find((s) => s.isReady) ?? open[0] ?? (await this.show(file, { preserveFocus: true }), this.panels.get(file.fsPath));
-    if (!session) throw new OmniVideoError('filesystem', `Could not open a preview of ${path.basename(file.fsPath)}.`);
+    if (!session) throw new OmniVideoError('filesystem', vscode.l10n.t('Could not open a preview of {0}.', path.basename(file.fsPath)));
     await session.whenReady(20_000);
     return session;
   }
@@ -190,7 +190,7 @@ export class PreviewSession {
   whenReady(timeoutMs: number): Promise<void> {
     if (this.ready) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new OmniVideoError('timeout', `The preview of ${path.basename(this.file.fsPath)} did not start.`)), timeoutMs);
+      const timer = setTimeout(() => reject(new OmniVideoError('timeout', vscode.l10n.t('The preview of {0} did not start.', path.basename(this.file.fsPath)))), timeoutMs);
       this.readyWaiters.push(() => {
         clearTimeout(timer);
         resolve();
@@ -204,7 +204,7 @@ export class PreviewSession {
     return new Promise<CapturedFrame>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.captures.delete(requestId);
-        reject(new OmniVideoError('timeout', 'The preview did not capture the last frame in time.'));
+        reject(new OmniVideoError('timeout', vscode.l10n.t('The preview did not capture the last frame in time.')));
       }, timeoutMs);
       this.captures.set(requestId, {
         resolve: (frame) => (clearTimeout(timer), resolve(frame)),
@@ -240,7 +240,7 @@ export class PreviewSession {
 
   dispose(): void {
     for (const d of this.disposables) d.dispose();
-    for (const capture of this.captures.values()) capture.reject(new OmniVideoError('cancelled', 'The preview was closed.'));
+    for (const capture of this.captures.values()) capture.reject(new OmniVideoError('cancelled', vscode.l10n.t('The preview was closed.')));
     this.captures.clear();
   }
 
@@ -322,7 +322,7 @@ export class PreviewSession {
         const capture = this.captures.get(message.requestId);
         this.captures.delete(message.requestId);
         if (message.type === 'frameCaptured') capture?.resolve(message);
-        else capture?.reject(new OmniVideoError('filesystem', `The preview could not capture the last frame: ${message.reason}`));
+        else capture?.reject(new OmniVideoError('filesystem', vscode.l10n.t('The preview could not capture the last frame: {0}', message.reason)));
         return;
       }
       case 'openSource': {
