@@ -50,9 +50,16 @@ export class JobStore {
     this.changed(job);
   }
 
+  /**
+   * Applies `patch`. A patch that changes nothing (a poll that finds the job as it was) is not a
+   * change: no listener runs and nothing is written, so the views do not redraw under the user's
+   * pointer (an open context menu stays valid) and 50 queued jobs do not rewrite the store each round.
+   */
   update(id: string, patch: Partial<JobRecord>): JobRecord | undefined {
     const current = this.jobs.get(id);
     if (!current) return undefined;
+    const same = (Object.keys(patch) as (keyof JobRecord)[]).every((key) => JSON.stringify(patch[key]) === JSON.stringify(current[key]));
+    if (same) return current;
     const next = { ...current, ...patch, id };
     this.jobs.set(id, next);
     this.changed(next);

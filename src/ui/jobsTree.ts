@@ -6,9 +6,16 @@ import { describeJobState, shortPrompt } from '../jobSnapshot';
 
 type JobGroup = 'running' | 'attention' | 'saved';
 interface GroupNode {
+  kind: 'group';
   group: JobGroup;
 }
-type JobsNode = GroupNode | JobRecord;
+/** A job's row: only its id, so that the same object stands for the job however often it changes. */
+interface JobNode {
+  kind: 'job';
+  id: string;
+}
+/** A row of the jobs view: a group heading or a job. Commands on a job row receive its JobNode. */
+export type JobsNode = GroupNode | JobNode;
 
 const GROUP_ORDER: JobGroup[] = ['running', 'attention', 'saved'];
 
@@ -17,30 +24,40 @@ function groupOf(job: JobRecord): JobGroup {
   return job.phase === 'saved' ? 'saved' : 'attention';
 }
 
-const isGroup = (node: JobsNode): node is GroupNode => 'group' in node && !('id' in node);
-
-/** The jobs view: jobs grouped by state (running, needing attention, saved), newest first. */
+/**
+ * The jobs view: jobs grouped by state (running, needing attention, saved), newest first.
+ *
+ * Rows are stable objects (one per group, one per job and group), and a job whose group stays the
+ * same is redrawn alone. Redrawing the whole tree makes VS Code drop its rows for a moment: a context
+ * menu opened on a row just then would run its action with no row at all.
+ */
 export class JobsTreeProvider implements vscode.TreeDataProvider<JobsNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<JobsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: vscode.Disposable;
+  private readonly groups = new Map<JobGroup, GroupNode>(GROUP_ORDER.map((group) => [group, { kind: 'group', group }]));
+  /** The node of each job, and the group it was last shown in. */
+  private readonly rows = new Map<string, { node: JobNode; group: JobGroup }>();
 
   constructor(private readonly store: JobStore) {
-    this.subscription = store.onDidChange(() => this.changed.fire(undefined));
+    this.subscription = store.onDidChange((job) => this.onJobChanged(job));
   }
 
   getChildren(element?: JobsNode): JobsNode[] {
     const jobs = this.store.list();
-    if (!element) return GROUP_ORDER.filter((group) => jobs.some((j) => groupOf(j) === group)).map((group) => ({ group }));
-    return isGroup(element) ? jobs.filter((j) => groupOf(j) === element.group) : [];
+    if (!element) return GROUP_ORDER.filter((group) => jobs.some((j) => groupOf(j) === group)).map((group) => this.groups.get(group)!);
+    if (element.kind === 'job') return [];
+    return jobs.filter((j) => groupOf(j) === element.group).map((job) => this.rowOf(job));
   }
 
   getParent(element: JobsNode): JobsNode | undefined {
-    return isGroup(element) ? undefined : { group: groupOf(element) };
+    if (element.kind === 'group') return undefined;
+    const job = this.store.get(element.id);
+    return job && this.groups.get(groupOf(job));
   }
 
   getTreeItem(node: JobsNode): vscode.TreeItem {
-    if (isGroup(node)) {
+    if (node.kind === 'group') {
       const count = this.store.list().filter((j) => groupOf(j) === node.group).length;
       const item = new vscode.TreeItem(groupLabel(node.group), vscode.TreeItemCollapsibleState.Expanded);
       item.id = `group:${node.group}`;
@@ -48,7 +65,31 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsNode>, vsco
       item.contextValue = `omniVideo.group.${node.group}`;
       return item;
     }
-    return this.jobItem(node);
+    const job = this.store.get(node.id);
+    return job ? this.jobItem(job) : new vscode.TreeItem('');
+  }
+
+  private rowOf(job: JobRecord): JobNode {
+    const group = groupOf(job);
+    let row = this.rows.get(job.id);
+    // A job that moves group is a new row (its id carries the group): never a stale tree node.
+    if (!row || row.group !== group) {
+      row = { node: { kind: 'job', id: job.id }, group };
+      this.rows.set(job.id, row);
+    }
+    return row.node;
+  }
+
+  /** Redraws the job's row alone while it stays in its group; the whole tree when the rows change. */
+  private onJobChanged(job: JobRecord): void {
+    const row = this.rows.get(job.id);
+    const current = this.store.get(job.id);
+    if (row && current && row.group === groupOf(current)) {
+      this.changed.fire(row.node);
+      return;
+    }
+    if (!current) this.rows.delete(job.id);
+    this.changed.fire(undefined);
   }
 
   private jobItem(job: JobRecord): vscode.TreeItem {

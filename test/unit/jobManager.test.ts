@@ -262,6 +262,28 @@ describe('Jobs: submit, poll, save', () => {
     assert.equal(createCount(sim), 1);
   });
 
+  it('polls that find a job as it was notify no view and write nothing', async () => {
+    const writes: unknown[] = [];
+    const storage = new MemoryStateStorage();
+    const recording = { get: storage.get.bind(storage), update: (key: string, value: unknown) => (writes.push(value), storage.update(key, value)) };
+    const manager = managerFor(recording as unknown as MemoryStateStorage, { pollIntervalMs: () => 20 });
+    sim.setConfig({ queuedMs: 600 });
+    const job = await manager.submit(textRequest('Waiting in the queue', dir));
+    const pollsOf = () => sim.requests.filter((r) => r.method === 'GET' && r.path.endsWith(job.id)).length;
+    await until(() => pollsOf() >= 2, 2000, 'the first polls'); // the first one records the status answer
+    let changes = 0;
+    const subscription = manager.store.onDidChange(() => changes++);
+    const writesBefore = writes.length;
+    const pollsBefore = pollsOf();
+    await new Promise((r) => setTimeout(r, 300));
+    const polls = pollsOf() - pollsBefore;
+    assert.ok(polls >= 4, `polled ${polls} times while queued`);
+    assert.equal(changes, 0, 'nothing changed, nothing redrawn');
+    assert.equal(writes.length, writesBefore, 'nothing changed, nothing written');
+    subscription.dispose();
+    assert.equal((await manager.waitFor(job.id)).phase, 'saved');
+  });
+
   it('no timer runs while there is nothing to poll', async () => {
     const manager = managerFor();
     manager.resume();
