@@ -1,8 +1,18 @@
 // Bundles the extension host code, the webview code and the integration suite with esbuild.
+import { createRequire } from 'node:module';
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
+
+/** `require('undici')` in the extension bundle becomes `require('./undici.js')`, the bundle beside it. */
+/** @type {esbuild.Plugin} */
+const undiciApart = {
+  name: 'undici-apart',
+  setup(build) {
+    build.onResolve({ filter: /^undici$/ }, () => ({ path: './undici.js', external: true }));
+  },
+};
 
 /** @type {esbuild.BuildOptions[]} */
 const targets = [
@@ -13,8 +23,18 @@ const targets = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    plugins: [undiciApart],
     // When the bundle starts to evaluate: activate() logs how long loading took (extension.ts).
     banner: { js: 'var __omniVideoLoadStart = performance.now();' },
+  },
+  // undici in a file of its own, loaded on the first request (src/core/undiciLoader.ts): it is half
+  // of the code, and VS Code would otherwise parse it at every start.
+  {
+    entryPoints: [createRequire(import.meta.url).resolve('undici')],
+    outfile: 'dist/undici.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   },
   // One browser bundle per webview.
   ...['preview', 'panel', 'gallery'].map((name) => ({
