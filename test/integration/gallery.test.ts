@@ -89,6 +89,7 @@ describe('Video gallery', function () {
   it('a video saved while the gallery is open appears in it', async function () {
     skipWithoutProbe(this);
     await vscode.commands.executeCommand('omniVideo.openGallery');
+    await galleryShows((t) => /\d+ of \d+ videos/.test(t), 'the gallery'); // brought back: its page loads again
     await probe.webview('#filter', 'fill', { value: '' });
     const prompt = 'Gallery: hot air balloons over a canyon at sunrise';
     await api.waitForJob((await api.generate({ prompt, seconds: '4' })).id);
