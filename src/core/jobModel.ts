@@ -43,9 +43,10 @@ export function isActive(job: JobRecord): boolean {
   return job.phase === 'tracking';
 }
 
-/** Maps any status string the server reports to one of the four documented ones. */
-export function normalizeStatus(status: string, previous: JobStatus): JobStatus {
-  switch (status) {
+/** Maps any status string the server reports to one of the four documented ones (none: as before). */
+export function normalizeStatus(status: string | null | undefined, previous: JobStatus): JobStatus {
+  if (!status) return previous;
+  switch (status.toLowerCase()) {
     case 'queued':
     case 'pending':
     case 'submitted':

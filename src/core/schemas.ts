@@ -20,6 +20,20 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 
 const numberish = z.union([z.number(), z.string()]);
 
+/**
+ * A time as seconds since the epoch: documented as a number of seconds; milliseconds, numeric strings
+ * and ISO dates are read too.
+ */
+const timestamp = z
+  .union([z.number(), z.string()])
+  .nullish()
+  .transform((value): number | undefined => {
+    if (value === null || value === undefined || value === '') return undefined;
+    const n = typeof value === 'number' ? value : /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : Date.parse(value) / 1000;
+    if (!Number.isFinite(n) || n <= 0) return undefined;
+    return n > 1e11 ? n / 1000 : n; // milliseconds
+  });
+
 /** The error the server describes, as an object or a plain string (the failure body is undocumented). */
 export const serverErrorSchema = z.union([
   z.string(),
@@ -47,16 +61,19 @@ export const videoJobSchema = z.looseObject({
     .min(1)
     .max(200)
     .refine((id) => !/^(\.|%2e){1,2}$/i.test(id), { error: () => l10n.t('not a usable job id') }),
-  object: z.string().optional(),
-  model: z.string().optional(),
-  status: z.string().min(1),
-  progress: numberish.nullish().transform((v) => clampProgress(v)),
-  created_at: z.number().nullish(),
-  completed_at: z.number().nullish(),
-  seconds: numberish.nullish().transform((v) => (v === null || v === undefined ? undefined : String(v))),
-  size: z.string().nullish(),
-  video_url: z.string().nullish(),
-  error: serverErrorSchema.nullish(),
+  // Only the id is required. Every other field that does not have the documented type is read as
+  // absent instead of failing the answer: a create answer that cannot be parsed would leave the user
+  // not knowing whether they paid.
+  object: z.string().nullish().catch(undefined),
+  model: z.string().nullish().catch(undefined),
+  status: z.string().min(1).nullish().catch(undefined),
+  progress: numberish.nullish().transform((v) => clampProgress(v)).catch(undefined),
+  created_at: timestamp.catch(undefined),
+  completed_at: timestamp.catch(undefined),
+  seconds: numberish.nullish().transform((v) => (v === null || v === undefined ? undefined : String(v))).catch(undefined),
+  size: numberish.nullish().transform((v) => (v === null || v === undefined ? undefined : String(v))).catch(undefined),
+  video_url: z.string().nullish().catch(undefined),
+  error: serverErrorSchema.nullish().catch(undefined),
 });
 export type VideoJob = z.infer<typeof videoJobSchema>;
 

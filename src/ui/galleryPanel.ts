@@ -5,7 +5,7 @@ import type { Logger } from '../core/logger';
 import { readSidecar, type Sidecar } from '../core/sidecar';
 import { GALLERY_VIEW_TYPE, galleryToHostSchema, type GalleryEntry, type GalleryLabels, type HostToGallery } from '../shared/galleryProtocol';
 import { modeLabel } from './modeLabels';
-import { webviewHtml } from './webviewHtml';
+import { loadUntilReady, webviewHtml } from './webviewHtml';
 
 /** A generated video found in the workspace: the file and its sidecar. */
 interface Found {
@@ -98,9 +98,14 @@ export class GalleryPanel implements vscode.WebviewPanelSerializer, vscode.Dispo
     this.panel = panel;
     this.ready = false;
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon-video.svg');
-    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, { script: 'gallery.js', style: 'gallery.css', title: vscode.l10n.t('Video Gallery') });
     const watcher = vscode.workspace.createFileSystemWatcher('**/*.{json,mp4,mov,webm}');
     this.panelDisposables.push(
+      panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)),
+      loadUntilReady(
+        () => (panel.webview.html = webviewHtml(panel.webview, this.extensionUri, { script: 'gallery.js', style: 'gallery.css', title: vscode.l10n.t('Video Gallery') })),
+        () => this.ready,
+        (attempt) => this.logger.warn(`The gallery did not start; loading it again (${attempt}).`),
+      ),
       watcher,
       watcher.onDidCreate(() => this.scheduleRescan()),
       watcher.onDidChange(() => this.scheduleRescan()),
@@ -109,7 +114,6 @@ export class GalleryPanel implements vscode.WebviewPanelSerializer, vscode.Dispo
         if (job.phase === 'saved') this.scheduleRescan();
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.scheduleRescan()),
-      panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)),
       panel.onDidDispose(() => {
         if (this.panel !== panel) return;
         this.panel = undefined;

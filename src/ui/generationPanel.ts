@@ -11,7 +11,7 @@ import { JOB_MODES } from '../core/jobModel';
 import { MAX_REFERENCE_IMAGES } from '../core/modeRequests';
 import { readSettings } from '../settings';
 import { modeLabel } from './modeLabels';
-import { webviewHtml } from './webviewHtml';
+import { loadUntilReady, webviewHtml } from './webviewHtml';
 import {
   PANEL_VIEW_TYPE,
   panelToHostSchema,
@@ -117,9 +117,13 @@ export class GenerationPanel implements vscode.WebviewPanelSerializer, vscode.Di
     this.ready = false;
     if (saved.prompt) this.pendingPrompt = saved.prompt;
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon-video.svg');
-    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, { script: 'panel.js', style: 'panel.css', title: vscode.l10n.t('Generate Video') });
     const subscriptions = [
       panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)),
+      loadUntilReady(
+        () => (panel.webview.html = webviewHtml(panel.webview, this.extensionUri, { script: 'panel.js', style: 'panel.css', title: vscode.l10n.t('Generate Video') })),
+        () => this.ready,
+        (attempt) => this.logger.warn(`The generation panel did not start; loading it again (${attempt}).`),
+      ),
       panel.onDidDispose(() => {
         subscriptions.forEach((d) => d.dispose());
         if (this.panel === panel) {

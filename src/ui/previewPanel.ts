@@ -22,7 +22,7 @@ import {
   type WebviewToHost,
 } from '../shared/protocol';
 import { modeLabel } from './modeLabels';
-import { webviewHtml } from './webviewHtml';
+import { loadUntilReady, webviewHtml } from './webviewHtml';
 import { localizePlaybackNotes } from './playbackNotes';
 
 /** What every preview needs from the extension, whichever way it was opened. */
@@ -220,18 +220,15 @@ export class PreviewSession {
   }
 
   async load(): Promise<void> {
-    this.setHtml();
+    const name = path.basename(this.file.fsPath);
+    this.disposables.push(
+      loadUntilReady(
+        () => this.setHtml(),
+        () => this.ready,
+        (attempt) => this.logger.warn(`The preview of ${name} did not start; loading it again (${attempt}).`),
+      ),
+    );
     this.post({ type: 'show', info: await this.info() });
-    // Seen in code-server: a panel restored while another webview opens can fail to load its script
-    // and never say "ready", leaving it blank. Load it again, a bounded number of times.
-    let reloads = 0;
-    const watchdog = setInterval(() => {
-      if (this.ready || reloads >= 3) return clearInterval(watchdog);
-      reloads++;
-      this.logger.warn(`The preview of ${path.basename(this.file.fsPath)} did not start; loading it again (${reloads}).`);
-      this.setHtml();
-    }, 5000);
-    this.disposables.push({ dispose: () => clearInterval(watchdog) });
   }
 
   private setHtml(): void {

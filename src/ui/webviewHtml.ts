@@ -30,3 +30,20 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, p
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
+
+/**
+ * Loads a webview's page, and loads it again while its script has not said "ready": seen in
+ * code-server, a webview opened while others load can stay blank. At most `tries` more loads,
+ * `everyMs` apart; `onRetry` is told of each.
+ */
+export function loadUntilReady(load: () => void, isReady: () => boolean, onRetry: (attempt: number) => void, tries = 3, everyMs = 5000): vscode.Disposable {
+  load();
+  let attempt = 0;
+  const timer = setInterval(() => {
+    if (isReady() || attempt >= tries) return clearInterval(timer);
+    attempt++;
+    onRetry(attempt);
+    load();
+  }, everyMs);
+  return { dispose: () => clearInterval(timer) };
+}

@@ -54,7 +54,7 @@ describe('API client against the simulator', () => {
     let last;
     for (let i = 0; i < 200; i++) {
       last = await clientFor(sim).getVideo(created.id);
-      seen.add(last.status);
+      seen.add(String(last.status));
       if (last.status === 'completed') break;
       await new Promise((r) => setTimeout(r, 15));
     }

@@ -59,6 +59,24 @@ describe('Server answers', () => {
     assert.equal(serverErrorText({ code: 'E42' }), 'E42');
   });
 
+  it('read only the id as required: timestamps in ms, as strings or ISO dates, null or odd fields never fail an answer', () => {
+    const created = Date.parse('2026-11-24T15:30:12Z') / 1000;
+    const cases: [Record<string, unknown>, Partial<Record<string, unknown>>][] = [
+      [{ id: 'v1', status: 'queued', created_at: created * 1000 }, { created_at: created }],
+      [{ id: 'v2', status: 'queued', created_at: String(created) }, { created_at: created }],
+      [{ id: 'v3', status: 'queued', created_at: '2026-11-24T15:30:12Z' }, { created_at: created }],
+      [{ id: 'v4', created_at: 'yesterday', model: null, object: 7, size: 1280 }, { created_at: undefined, status: undefined, model: null, object: undefined, size: '1280' }],
+      [{ id: 'v5', status: 'IN_PROGRESS', progress: 'half', seconds: { n: 5 }, error: 42, video_url: false }, { progress: undefined, seconds: undefined, error: undefined, video_url: undefined }],
+    ];
+    for (const [answer, expected] of cases) {
+      const job = videoJobSchema.parse(answer);
+      for (const [key, value] of Object.entries(expected)) assert.deepEqual(job[key], value, `${answer.id}.${key}`);
+    }
+    assert.equal(normalizeStatus(videoJobSchema.parse({ id: 'v4' }).status, 'queued'), 'queued', 'no status: as before');
+    assert.equal(normalizeStatus('IN_PROGRESS', 'queued'), 'in_progress');
+    assert.throws(() => videoJobSchema.parse({ status: 'queued' }), 'an answer without an id is not a job');
+  });
+
   it('unknown states count as still running; synonyms map to the documented four', () => {
     assert.equal(normalizeStatus('processing', 'queued'), 'in_progress');
     assert.equal(normalizeStatus('succeeded', 'in_progress'), 'completed');
