@@ -92,8 +92,12 @@ describe('Video gallery', function () {
     await galleryShows((t) => /\d+ of \d+ videos/.test(t), 'the gallery'); // brought back: its page loads again
     await probe.webview('#filter', 'fill', { value: '' });
     const prompt = 'Gallery: hot air balloons over a canyon at sunrise';
-    await api.waitForJob((await api.generate({ prompt, seconds: '4' })).id);
-    await vscode.commands.executeCommand('omniVideo.openGallery'); // the saved job opened its preview on top
+    const saved = await api.waitForJob((await api.generate({ prompt, seconds: '4' })).id);
+    // The saved job opens its preview on top of the gallery (openPreviewOnComplete): wait for it, then
+    // bring the gallery back.
+    const name = path.basename(saved.file!.fsPath);
+    await probe.waitFor(async () => vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label)), (labels) => labels.includes(name), 'the new preview');
+    await vscode.commands.executeCommand('omniVideo.openGallery');
     const text = await galleryShows((t) => t.includes(prompt), 'the new video in the gallery');
     const expected = generatedVideos().length;
     assert.ok(text.includes(`${expected} of ${expected} videos`), text);
