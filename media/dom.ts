@@ -9,3 +9,16 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { class
   node.append(...children);
   return node;
 }
+
+/** The webview's channel to the extension: messages of type `ToHost`, and the state VS Code keeps. */
+export interface VsCodeApi<ToHost, State> {
+  postMessage(message: ToHost): void;
+  getState(): State | undefined;
+  setState(state: State): void;
+}
+declare function acquireVsCodeApi(): unknown;
+
+/** `acquireVsCodeApi()`, typed; call it once per page. */
+export function vsCodeApi<ToHost, State>(): VsCodeApi<ToHost, State> {
+  return acquireVsCodeApi() as VsCodeApi<ToHost, State>;
+}

@@ -1,16 +1,9 @@
 // The gallery's webview: a grid of the workspace's generated videos with their prompts. Entries are
 // plain text from the host; actions name an entry by its index.
 import type { GalleryEntry, GalleryState, GalleryToHost, GalleryWebviewState, HostToGallery } from '../src/shared/galleryProtocol';
-import { el } from './dom';
+import { el, vsCodeApi } from './dom';
 
-interface VsCodeApi {
-  postMessage(message: GalleryToHost): void;
-  getState(): GalleryWebviewState | undefined;
-  setState(state: GalleryWebviewState): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
+const vscode = vsCodeApi<GalleryToHost, GalleryWebviewState>();
 const root = document.getElementById('root') as HTMLElement;
 let current: GalleryState | undefined;
 let filterInput: HTMLInputElement | undefined;

@@ -1,16 +1,9 @@
 // The generation panel's webview: prompt, media slots (drag and drop or a picker), parameters, Generate.
 // Everything it shows comes from the host as plain text; files are identified by the host.
 import type { HostToPanel, PanelSlot, PanelState, PanelToHost, PanelWebviewState, SlotItem } from '../src/shared/panelProtocol';
-import { el } from './dom';
+import { el, vsCodeApi } from './dom';
 
-interface VsCodeApi {
-  postMessage(message: PanelToHost): void;
-  getState(): PanelWebviewState | undefined;
-  setState(state: PanelWebviewState): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
+const vscode = vsCodeApi<PanelToHost, PanelWebviewState>();
 const root = document.getElementById('root') as HTMLElement;
 const SLOTS: PanelSlot[] = ['firstImage', 'lastImage', 'images', 'video'];
 

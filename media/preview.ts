@@ -1,15 +1,8 @@
 // The preview webview: plays one video from the workspace and shows how it was made.
 import type { HostToWebview, PreviewInfo, PreviewState, WebviewToHost } from '../src/shared/protocol';
-import { el } from './dom';
+import { el, vsCodeApi } from './dom';
 
-interface VsCodeApi {
-  postMessage(message: WebviewToHost): void;
-  getState(): PreviewState | undefined;
-  setState(state: PreviewState): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
+const vscode = vsCodeApi<WebviewToHost, PreviewState>();
 const root = document.getElementById('root') as HTMLElement;
 
 type ActionMessage = 'reveal' | 'copyPrompt' | 'regenerate' | 'insertIntoDocument' | 'openSystemPlayer' | 'makePlayableCopy' | 'continueFromLastFrame' | 'useAsReference';

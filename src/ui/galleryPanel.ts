@@ -1,11 +1,10 @@
 import * as vscode from 'vscode';
-import { JOB_MODES, type JobMode } from '../core/jobModel';
 import type { JobStore } from '../core/jobStore';
 import type { Logger } from '../core/logger';
 import { readSidecar, type Sidecar } from '../core/sidecar';
 import { GALLERY_VIEW_TYPE, galleryToHostSchema, type GalleryEntry, type GalleryLabels, type HostToGallery } from '../shared/galleryProtocol';
 import { modeLabel } from './modeLabels';
-import { loadUntilReady, webviewHtml } from './webviewHtml';
+import { loadUntilReady, webviewHtml, webviewOptions, workspaceRoots } from './webviewHtml';
 
 /** A generated video found in the workspace: the file and its sidecar. */
 interface Found {
@@ -56,7 +55,7 @@ export class GalleryPanel implements vscode.WebviewPanelSerializer, vscode.Dispo
     if (this.panel) {
       this.panel.reveal();
     } else {
-      this.attach(vscode.window.createWebviewPanel(GALLERY_VIEW_TYPE, vscode.l10n.t('Video Gallery'), vscode.ViewColumn.Active, this.options()));
+      this.attach(vscode.window.createWebviewPanel(GALLERY_VIEW_TYPE, vscode.l10n.t('Video Gallery'), vscode.ViewColumn.Active, webviewOptions(this.extensionUri, workspaceRoots())));
     }
     const panel = this.panel!;
     await this.scan();
@@ -73,25 +72,13 @@ export class GalleryPanel implements vscode.WebviewPanelSerializer, vscode.Dispo
       panel.dispose();
       return;
     }
-    panel.webview.options = this.options();
+    panel.webview.options = webviewOptions(this.extensionUri, workspaceRoots());
     this.attach(panel);
     await this.scan();
   }
 
   dispose(): void {
     this.panel?.dispose();
-  }
-
-  private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return {
-      enableScripts: true,
-      retainContextWhenHidden: false,
-      localResourceRoots: [
-        ...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri),
-        vscode.Uri.joinPath(this.extensionUri, 'dist', 'media'),
-        vscode.Uri.joinPath(this.extensionUri, 'media'),
-      ],
-    };
   }
 
   private attach(panel: vscode.WebviewPanel): void {
@@ -188,7 +175,7 @@ export class GalleryPanel implements vscode.WebviewPanelSerializer, vscode.Dispo
         relative: vscode.workspace.asRelativePath(file, (vscode.workspace.workspaceFolders?.length ?? 0) > 1),
         src: webview.asWebviewUri(file).toString(),
         prompt: sidecar.prompt,
-        mode: (JOB_MODES as readonly string[]).includes(sidecar.mode) ? modeLabel(sidecar.mode as JobMode) : undefined,
+        mode: modeLabel(sidecar.mode),
         seconds: typeof seconds === 'string' || typeof seconds === 'number' ? vscode.l10n.t('{0} s', String(seconds)) : undefined,
         size: typeof size === 'string' ? size : undefined,
         created: Number.isFinite(created) ? new Date(created).toLocaleString(vscode.env.language) : undefined,

@@ -11,7 +11,7 @@ import { JOB_MODES } from '../core/jobModel';
 import { MAX_REFERENCE_IMAGES } from '../core/modeRequests';
 import { readSettings } from '../settings';
 import { modeLabel } from './modeLabels';
-import { loadUntilReady, webviewHtml } from './webviewHtml';
+import { loadUntilReady, webviewHtml, webviewOptions, workspaceRoots } from './webviewHtml';
 import {
   PANEL_VIEW_TYPE,
   panelToHostSchema,
@@ -63,7 +63,7 @@ export class GenerationPanel implements vscode.WebviewPanelSerializer, vscode.Di
   /** Opens (or reveals) the panel, optionally with media and a prompt already in it. */
   open(seed: PanelSeed = {}): vscode.WebviewPanel {
     if (!this.panel) {
-      const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, vscode.l10n.t('Generate Video'), vscode.ViewColumn.Active, this.options());
+      const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, vscode.l10n.t('Generate Video'), vscode.ViewColumn.Active, webviewOptions(this.extensionUri, workspaceRoots()));
       this.attach(panel, {});
     } else {
       this.panel.reveal();
@@ -83,7 +83,7 @@ export class GenerationPanel implements vscode.WebviewPanelSerializer, vscode.Di
       return;
     }
     const parsed = panelWebviewStateSchema.safeParse(state);
-    panel.webview.options = this.options();
+    panel.webview.options = webviewOptions(this.extensionUri, workspaceRoots());
     const saved = parsed.success ? parsed.data : {};
     const existing = (file: string | undefined) => (file && fs.existsSync(file) ? vscode.Uri.file(file) : undefined);
     this.slots = {
@@ -98,18 +98,6 @@ export class GenerationPanel implements vscode.WebviewPanelSerializer, vscode.Di
   dispose(): void {
     this.panel?.dispose();
     for (const d of this.disposables) d.dispose();
-  }
-
-  private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return {
-      enableScripts: true,
-      retainContextWhenHidden: false,
-      localResourceRoots: [
-        ...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri),
-        vscode.Uri.joinPath(this.extensionUri, 'dist', 'media'),
-        vscode.Uri.joinPath(this.extensionUri, 'media'),
-      ],
-    };
   }
 
   private attach(panel: vscode.WebviewPanel, saved: { prompt?: string }): void {

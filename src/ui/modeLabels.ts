@@ -1,9 +1,13 @@
 import * as vscode from 'vscode';
-import type { JobMode } from '../core/jobModel';
+import { JOB_MODES, type JobMode } from '../core/jobModel';
 
 /** How a video is made, in the user's language: the panel's mode line and the preview's "Mode". */
-export function modeLabel(mode: JobMode): string {
-  switch (mode) {
+export function modeLabel(mode: JobMode): string;
+/** The same for a mode read from a sidecar: undefined when it is not one of ours. */
+export function modeLabel(mode: string | undefined): string | undefined;
+export function modeLabel(mode: string | undefined): string | undefined {
+  if (!(JOB_MODES as readonly (string | undefined)[]).includes(mode)) return undefined;
+  switch (mode as JobMode) {
     case 'text':
       return vscode.l10n.t('Text to video');
     case 'image':

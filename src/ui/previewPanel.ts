@@ -9,7 +9,6 @@ import { readMp4Codecs } from '../core/mp4Codecs';
 import { findOnPath, makePlayableCopy } from '../core/playableCopy';
 import { decidePlayability, type PlaybackHost } from '../core/playability';
 import { readSidecar } from '../core/sidecar';
-import { JOB_MODES, type JobMode } from '../core/jobModel';
 import { recordedPathToUri } from '../mediaRefs';
 import {
   PREVIEW_VIEW_TYPE,
@@ -22,7 +21,7 @@ import {
   type WebviewToHost,
 } from '../shared/protocol';
 import { modeLabel } from './modeLabels';
-import { loadUntilReady, webviewHtml } from './webviewHtml';
+import { loadUntilReady, webviewHtml, webviewOptions } from './webviewHtml';
 import { localizePlaybackNotes } from './playbackNotes';
 
 /** What every preview needs from the extension, whichever way it was opened. */
@@ -62,7 +61,7 @@ export class PreviewPanels implements vscode.WebviewPanelSerializer, vscode.Cust
       PREVIEW_VIEW_TYPE,
       path.basename(file.fsPath),
       { viewColumn: vscode.ViewColumn.Active, preserveFocus: options.preserveFocus },
-      this.webviewOptions(file),
+      this.options(file),
     );
     await this.attach(panel, file);
     return panel;
@@ -83,7 +82,7 @@ export class PreviewPanels implements vscode.WebviewPanelSerializer, vscode.Cust
     }
     const file = vscode.Uri.file(parsed.data.file);
     // Set the options again: the saved ones may point at an old extension path.
-    panel.webview.options = this.webviewOptions(file);
+    panel.webview.options = this.options(file);
     await this.attach(panel, file, parsed.data.currentTime);
   }
 
@@ -92,7 +91,7 @@ export class PreviewPanels implements vscode.WebviewPanelSerializer, vscode.Cust
   }
 
   async resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): Promise<void> {
-    panel.webview.options = this.webviewOptions(document.uri);
+    panel.webview.options = this.options(document.uri);
     const session = new PreviewSession(panel, document.uri, this.context);
     this.editors.add(session);
     panel.onDidDispose(() => {
@@ -103,12 +102,18 @@ export class PreviewPanels implements vscode.WebviewPanelSerializer, vscode.Cust
   }
 
   /**
-   * A preview of `file` whose webview is running: an open panel or custom editor of it, else a new
-   * panel (opened beside the current editor without taking focus).
+   * A running preview of `file`: a visible panel or custom editor of it, else a hidden one brought to
+   * the front (a hidden webview does not run), else a new panel; focus stays where it is.
    */
   async readySession(file: vscode.Uri): Promise<PreviewSession> {
     const open = this.sessions.filter((s) => s.file.fsPath === file.fsPath);
-    const session = open.find((s) => s.isReady) ?? open[0] ?? (await this.show(file, { preserveFocus: true }), this.panels.get(file.fsPath));
+    let session: PreviewSession | undefined = open.find((s) => s.panel.visible) ?? open[0];
+    if (!session) {
+      await this.show(file, { preserveFocus: true });
+      session = this.panels.get(file.fsPath);
+    } else if (!session.panel.visible) {
+      session.panel.reveal(undefined, true);
+    }
     if (!session) throw new OmniVideoError('filesystem', vscode.l10n.t('Could not open a preview of {0}.', path.basename(file.fsPath)));
     await session.whenReady(20_000);
     return session;
@@ -125,16 +130,9 @@ export class PreviewPanels implements vscode.WebviewPanelSerializer, vscode.Cust
     this.editors.clear();
   }
 
-  private webviewOptions(file: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return {
-      enableScripts: true,
-      retainContextWhenHidden: false,
-      localResourceRoots: [
-        vscode.Uri.file(path.dirname(file.fsPath)),
-        vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'media'),
-        vscode.Uri.joinPath(this.context.extensionUri, 'media'),
-      ],
-    };
+  /** A preview may load the video's own folder (and the extension's webview files), nothing else. */
+  private options(file: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return webviewOptions(this.context.extensionUri, [vscode.Uri.file(path.dirname(file.fsPath))]);
   }
 
   private async attach(panel: vscode.WebviewPanel, file: vscode.Uri, startAt?: number): Promise<void> {
@@ -179,7 +177,13 @@ export class PreviewSession {
   ) {
     ({ extensionUri: this.extensionUri, store: this.store, logger: this.logger } = context);
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon-video.svg');
-    this.disposables.push(panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)));
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)),
+      // A hidden webview's page is gone; it says ready again when shown (and gets the latest content).
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.ready = false;
+      }),
+    );
   }
 
   get isReady(): boolean {
@@ -273,7 +277,7 @@ export class PreviewSession {
       videoSrc: src.toString(),
       prompt: this.prompt,
       id: job?.id ?? sidecar?.id,
-      mode: mode && (JOB_MODES as readonly string[]).includes(mode) ? modeLabel(mode as JobMode) : undefined,
+      mode: modeLabel(mode),
       parameters: parameters(request),
       sources: sources.map((s) => s.source),
       seconds,

@@ -2,6 +2,21 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 
 /**
+ * The options of every Omni Video webview: scripts on, rebuilt when hidden (no retained context), and
+ * resources only from `roots` (the folders its media are in) and the extension's own webview files.
+ */
+export function webviewOptions(extensionUri: vscode.Uri, roots: readonly vscode.Uri[]): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    retainContextWhenHidden: false,
+    localResourceRoots: [...roots, vscode.Uri.joinPath(extensionUri, 'dist', 'media'), vscode.Uri.joinPath(extensionUri, 'media')],
+  };
+}
+
+/** The workspace folders: where the generation panel's media and the gallery's videos are. */
+export const workspaceRoots = (): vscode.Uri[] => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri);
+
+/**
  * The page every Omni Video webview loads: a strict CSP (scripts only with this page's nonce, media,
  * images and styles only from the webview's own resource origin), one stylesheet from `media/` and one
  * script from `dist/media/`, and an empty `<main id="root">` the script fills with text nodes.
