@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { OmniVideoApi } from '../../src/publicApi';
 import { probe, skipWithoutProbe } from './probe';
 import { simulator } from './simulatorControl';
-import { copyFixture, writeWorkspaceFile } from './workspaceFiles';
+import { copyFixture, withoutPreviewOnComplete, writeWorkspaceFile } from './workspaceFiles';
 
 const galleryText = () => probe.webviewText().then((list) => list.find((w) => /\d+ of \d+ videos/.test(w.text))?.text ?? '');
 
@@ -38,7 +38,10 @@ describe('Video gallery', function () {
   const foxPrompt = 'Gallery: a red fox leaps through fresh snow, low angle';
   const markupPrompt = 'Gallery: a lighthouse at dusk <img src=x onerror=alert(1)> <b>bold</b>';
 
+  let restoreSettings: () => Promise<void>;
+
   before(async () => {
+    restoreSettings = await withoutPreviewOnComplete();
     api = await vscode.extensions.getExtension<OmniVideoApi>('omni-video.omni-video')!.activate();
     assert.equal(await vscode.commands.executeCommand('omniVideo.setApiKey', simulator.token), true);
     const jobs = await Promise.all([foxPrompt, markupPrompt].map((prompt) => api.generate({ prompt, seconds: '4' })));
@@ -52,6 +55,7 @@ describe('Video gallery', function () {
 
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await restoreSettings();
   });
 
   it('lists every generated video with its prompt (markup as text), newest first, and not clips without a sidecar', async function () {
@@ -92,12 +96,7 @@ describe('Video gallery', function () {
     await galleryShows((t) => /\d+ of \d+ videos/.test(t), 'the gallery'); // brought back: its page loads again
     await probe.webview('#filter', 'fill', { value: '' });
     const prompt = 'Gallery: hot air balloons over a canyon at sunrise';
-    const saved = await api.waitForJob((await api.generate({ prompt, seconds: '4' })).id);
-    // The saved job opens its preview on top of the gallery (openPreviewOnComplete): wait for it, then
-    // bring the gallery back.
-    const name = path.basename(saved.file!.fsPath);
-    await probe.waitFor(async () => vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label)), (labels) => labels.includes(name), 'the new preview');
-    await vscode.commands.executeCommand('omniVideo.openGallery');
+    await api.waitForJob((await api.generate({ prompt, seconds: '4' })).id);
     const text = await galleryShows((t) => t.includes(prompt), 'the new video in the gallery');
     const expected = generatedVideos().length;
     assert.ok(text.includes(`${expected} of ${expected} videos`), text);

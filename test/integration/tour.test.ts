@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { OmniVideoApi } from '../../src/publicApi';
 import { probe, skipWithoutProbe } from './probe';
 import { simulator } from './simulatorControl';
-import { copyFixture } from './workspaceFiles';
+import { copyFixture, withoutPreviewOnComplete } from './workspaceFiles';
 
 const MENU_ITEMS = '.monaco-menu .action-item .action-label';
 const explorerRow = (name: string) => `.explorer-folders-view .monaco-list-row:has-text(${JSON.stringify(name)})`;
@@ -29,12 +29,19 @@ describe('A new user\'s first look', function () {
   let image: vscode.Uri;
   let clip: vscode.Uri;
 
+  let restoreSettings: () => Promise<void>;
+
   before(async () => {
+    restoreSettings = await withoutPreviewOnComplete();
     api = await vscode.extensions.getExtension<OmniVideoApi>('omni-video.omni-video')!.activate();
     assert.equal(await vscode.commands.executeCommand('omniVideo.setApiKey', simulator.token), true);
     image = copyFixture('frame-640x360.png', 'storyboard/harbour-at-dawn.png');
     clip = copyFixture('sample-1280x720-h264-aac.mp4', 'storyboard/take-3.mp4');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  after(async () => {
+    await restoreSettings();
   });
 
   it('right-clicking an image offers to animate it or use it as a reference; a clip, to edit it or preview it', async function () {

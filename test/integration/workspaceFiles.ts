@@ -21,3 +21,17 @@ export function writeWorkspaceFile(relative: string, content: Buffer | string): 
   fs.writeFileSync(uri.fsPath, content);
   return uri;
 }
+
+/**
+ * For a suite that opens its own editors: no preview opens by itself when a job is saved
+ * (omniVideo.openPreviewOnComplete off in the user settings), so none lands on top of what the suite
+ * looks at. Call in `before`; the returned function, in `after`, puts the setting back.
+ */
+export async function withoutPreviewOnComplete(): Promise<() => Promise<void>> {
+  const config = vscode.workspace.getConfiguration('omniVideo');
+  const before = config.inspect<boolean>('openPreviewOnComplete')?.globalValue;
+  await config.update('openPreviewOnComplete', false, vscode.ConfigurationTarget.Global);
+  return async () => {
+    await vscode.workspace.getConfiguration('omniVideo').update('openPreviewOnComplete', before, vscode.ConfigurationTarget.Global);
+  };
+}
