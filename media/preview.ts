@@ -118,7 +118,9 @@ async function play(video: HTMLVideoElement, message: HTMLElement, info: Preview
   try {
     await video.play();
     vscode.postMessage({ type: 'playback', state: 'playing' });
-  } catch {
+  } catch (refused) {
+    // Interrupted (a pause, a new source, a frame capture): stay as the interruption left it.
+    if ((refused as { name?: string })?.name !== 'NotAllowedError') return;
     // Autoplay with sound needs a user gesture in Chromium: play muted and say so.
     video.muted = true;
     try {
@@ -172,6 +174,24 @@ function nextEvent(target: HTMLMediaElement, name: string, ms: number): Promise<
 }
 
 /**
+ * Resolves once the frame at `time` is on screen: a presented frame whose media time is within a
+ * quarter second of it (frames at 24 fps are 42 ms apart), or after 1.5 s whatever happened.
+ */
+function presentedNear(video: HTMLVideoElement, time: number): Promise<void> {
+  type FrameCallback = (now: number, metadata: { mediaTime: number }) => void;
+  const withCallback = video as HTMLVideoElement & { requestVideoFrameCallback?: (callback: FrameCallback) => number };
+  return new Promise((resolve) => {
+    void wait(1500).then(resolve);
+    if (!withCallback.requestVideoFrameCallback) return void wait(200).then(resolve);
+    const onFrame: FrameCallback = (_now, metadata) => {
+      if (Math.abs(metadata.mediaTime - time) < 0.25) resolve();
+      else withCallback.requestVideoFrameCallback!(onFrame);
+    };
+    withCallback.requestVideoFrameCallback(onFrame);
+  });
+}
+
+/**
  * The last frame as a PNG. Seeking needs range support (webview resources have it); after `seeked`,
  * Chromium may still paint the previous frame, so the drawing waits for the seeked frame to be
  * presented (requestVideoFrameCallback), with a timeout. Playback continues where it was.
@@ -184,15 +204,13 @@ async function captureLastFrame(video: HTMLVideoElement): Promise<Extract<Webvie
   const resume = !video.paused;
   const back = video.currentTime;
   video.pause();
-  const presented = new Promise<void>((resolve) => {
-    const withCallback = video as HTMLVideoElement & { requestVideoFrameCallback?: (callback: () => void) => number };
-    if (withCallback.requestVideoFrameCallback) withCallback.requestVideoFrameCallback(() => resolve());
-    void wait(1000).then(resolve);
-  });
+  const target = Math.max(0, duration - 0.001);
   const seeked = nextEvent(video, 'seeked', 15_000);
-  video.currentTime = Math.max(0, duration - 0.001);
+  video.currentTime = target;
   await seeked;
-  await presented;
+  // Only now: a frame callback asked for before the seek (the video may have been playing) fires for
+  // a frame of the old position. Wait for the seeked frame itself to be presented.
+  await presentedNear(video, target);
   if (video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) await nextEvent(video, 'loadeddata', 5000);
   const canvas = document.createElement('canvas');
   canvas.width = video.videoWidth;

@@ -91,6 +91,7 @@ export class GalleryPanel implements vscode.WebviewPanelSerializer, vscode.Dispo
       loadUntilReady(
         () => (panel.webview.html = webviewHtml(panel.webview, this.extensionUri, { script: 'gallery.js', style: 'gallery.css', title: vscode.l10n.t('Video Gallery') })),
         () => this.ready,
+        () => panel.visible,
         (attempt) => this.logger.warn(`The gallery did not start; loading it again (${attempt}).`),
       ),
       watcher,

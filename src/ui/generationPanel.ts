@@ -110,6 +110,7 @@ export class GenerationPanel implements vscode.WebviewPanelSerializer, vscode.Di
       loadUntilReady(
         () => (panel.webview.html = webviewHtml(panel.webview, this.extensionUri, { script: 'panel.js', style: 'panel.css', title: vscode.l10n.t('Generate Video') })),
         () => this.ready,
+        () => panel.visible,
         (attempt) => this.logger.warn(`The generation panel did not start; loading it again (${attempt}).`),
       ),
       panel.onDidDispose(() => {

@@ -229,6 +229,7 @@ export class PreviewSession {
       loadUntilReady(
         () => this.setHtml(),
         () => this.ready,
+        () => this.panel.visible,
         (attempt) => this.logger.warn(`The preview of ${name} did not start; loading it again (${attempt}).`),
       ),
     );

@@ -48,17 +48,23 @@ function escapeHtml(text: string): string {
 
 /**
  * Loads a webview's page, and loads it again while its script has not said "ready": seen in
- * code-server, a webview opened while others load can stay blank. At most `tries` more loads,
- * `everyMs` apart; `onRetry` is told of each.
+ * code-server, a webview opened while others load can stay blank. Only a visible webview is loaded
+ * again (a hidden one does not run until shown), and the waits grow (8, 16, 32 s) so that a page that
+ * is merely slow to start on a busy machine is not cut off by a reload; `onRetry` is told of each.
  */
-export function loadUntilReady(load: () => void, isReady: () => boolean, onRetry: (attempt: number) => void, tries = 3, everyMs = 5000): vscode.Disposable {
+export function loadUntilReady(load: () => void, isReady: () => boolean, isVisible: () => boolean, onRetry: (attempt: number) => void, tries = 3, firstWaitMs = 8000): vscode.Disposable {
   load();
   let attempt = 0;
-  const timer = setInterval(() => {
-    if (isReady() || attempt >= tries) return clearInterval(timer);
-    attempt++;
-    onRetry(attempt);
-    load();
-  }, everyMs);
-  return { dispose: () => clearInterval(timer) };
+  let timer: NodeJS.Timeout | undefined;
+  const check = () => {
+    if (isReady() || attempt >= tries) return;
+    attempt++; // a hidden webview's check counts too: no timer keeps running for a page never shown
+    if (isVisible()) {
+      onRetry(attempt);
+      load();
+    }
+    timer = setTimeout(check, firstWaitMs * 2 ** attempt);
+  };
+  timer = setTimeout(check, firstWaitMs);
+  return { dispose: () => clearTimeout(timer) };
 }

@@ -11,8 +11,9 @@ import { copyFixture, withoutPreviewOnComplete, writeWorkspaceFile } from './wor
 
 const galleryText = () => probe.webviewText().then((list) => list.find((w) => /\d+ of \d+ videos/.test(w.text))?.text ?? '');
 
+/** The gallery's text once `accept` holds. Its page can take a while to start on a busy machine. */
 async function galleryShows(accept: (text: string) => boolean, what: string): Promise<string> {
-  return probe.waitFor(galleryText, accept, what);
+  return probe.waitFor(galleryText, accept, what, 45_000);
 }
 
 /** Videos in the workspace with an Omni Video sidecar beside them: what the gallery must list. */

@@ -81,9 +81,10 @@ describe('Generation panel', function () {
     skipWithoutProbe(this);
     await vscode.commands.executeCommand('omniVideo.openPanel');
     await panelShows(/Mode: Interpolate/, 'the panel keeps its slots');
-    for (const name of ['panel-media/opening.png', 'panel-media/closing.jpg']) {
-      await probe.webview(`role=button[name="Remove ${name}"]`, 'press', { value: 'Enter' });
-    }
+    // Each removal redraws the panel: the next button is pressed once the redraw has happened.
+    await probe.webview('role=button[name="Remove panel-media/opening.png"]', 'press', { value: 'Enter' });
+    await panelShows(/A last frame needs a first frame too/, 'the mode saying the first frame is missing');
+    await probe.webview('role=button[name="Remove panel-media/closing.jpg"]', 'press', { value: 'Enter' });
     await panelShows(/Mode: Text to video/, 'text mode once the slots are empty');
     const recent = (await probe.webview('#recent option', 'values')).values ?? [];
     assert.ok(recent.includes('A door opens onto a bright meadow'), `the last prompt is offered: ${recent.join(' | ')}`);
