@@ -5,6 +5,7 @@ import type { JobManager } from '../core/jobManager';
 import type { JobStore } from '../core/jobStore';
 import { inertMessageText } from '../core/messageText';
 import { shortPrompt } from '../jobSnapshot';
+import { copyPrompt } from '../ui/copyPrompt';
 import type { PreviewPanels } from '../ui/previewPanel';
 import type { GenerationFlow } from './generationFlow';
 
@@ -51,9 +52,7 @@ export async function revealJobFile(store: JobStore, arg: unknown): Promise<void
 
 export async function copyJobPrompt(store: JobStore, arg: unknown): Promise<void> {
   const job = jobFrom(store, arg);
-  if (!job) return;
-  await vscode.env.clipboard.writeText(job.prompt);
-  void vscode.window.setStatusBarMessage(vscode.l10n.t('Prompt copied'), 2000);
+  if (job) await copyPrompt(job.prompt);
 }
 
 /** Retry: a stalled job is tracked again, a result that could not be saved is downloaded again. */

@@ -32,9 +32,7 @@ export function decodePngDataUrl(dataUrl: string): { bytes: Buffer; width: numbe
 
 /** Writes a captured PNG beside the video (never over an existing file); resolves to its path. */
 export async function saveLastFramePng(videoPath: string, png: Buffer): Promise<string> {
-  const target = await reserveOutputPath(path.dirname(videoPath), lastFrameBaseName(videoPath), '.png').catch((error: unknown) => {
-    throw filesystemError(videoPath, error);
-  });
+  const target = await reserveLastFramePath(videoPath);
   try {
     await writeFile(target, png);
   } catch (error) {
@@ -49,9 +47,7 @@ export async function saveLastFramePng(videoPath: string, png: Buffer): Promise<
  * seeks near the end and `-update 1` keeps overwriting one image, so the last decoded frame remains.
  */
 export async function extractLastFrameWithFfmpeg(videoPath: string, options: { ffmpeg: string; signal?: AbortSignal; timeoutMs?: number }): Promise<string> {
-  const target = await reserveOutputPath(path.dirname(videoPath), lastFrameBaseName(videoPath), '.png').catch((error: unknown) => {
-    throw filesystemError(videoPath, error);
-  });
+  const target = await reserveLastFramePath(videoPath);
   try {
     const matrix = colorMatrixFor(await ffmpegStreamInfo(options.ffmpeg, videoPath, options.signal));
     const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-sseof', '-1', '-i', videoPath, '-map', '0:v:0'];
@@ -98,6 +94,13 @@ export function colorMatrixFor(streamInfo: string): 'bt709' | 'bt601' | undefine
   const size = /,\s*(\d{2,5})x(\d{2,5})\b/.exec(streamInfo);
   if (!size) return undefined;
   return Number(size[2]) >= 720 ? 'bt709' : 'bt601';
+}
+
+/** Creates `<clip>-last-frame.png` beside the video (or `-2`… when taken) and returns its path. */
+function reserveLastFramePath(videoPath: string): Promise<string> {
+  return reserveOutputPath(path.dirname(videoPath), lastFrameBaseName(videoPath), '.png').catch((error: unknown) => {
+    throw filesystemError(videoPath, error);
+  });
 }
 
 function filesystemError(videoPath: string, error: unknown): OmniVideoError {

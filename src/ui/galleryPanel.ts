@@ -3,6 +3,7 @@ import type { JobStore } from '../core/jobStore';
 import type { Logger } from '../core/logger';
 import { readSidecar, type Sidecar } from '../core/sidecar';
 import { GALLERY_VIEW_TYPE, galleryToHostSchema, type GalleryEntry, type GalleryLabels, type HostToGallery } from '../shared/galleryProtocol';
+import { copyPrompt } from './copyPrompt';
 import { modeLabel } from './modeLabels';
 import { loadUntilReady, webviewHtml, webviewOptions, workspaceRoots } from './webviewHtml';
 
@@ -155,8 +156,7 @@ export class GalleryPanel implements vscode.WebviewPanelSerializer, vscode.Dispo
         await vscode.commands.executeCommand('omniVideo.openPreview', entry.file);
         return;
       case 'copyPrompt':
-        await vscode.env.clipboard.writeText(entry.sidecar.prompt);
-        void vscode.window.setStatusBarMessage(vscode.l10n.t('Prompt copied'), 2000);
+        await copyPrompt(entry.sidecar.prompt);
         return;
       case 'reveal':
         await vscode.commands.executeCommand('revealInExplorer', entry.file);

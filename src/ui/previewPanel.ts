@@ -20,6 +20,7 @@ import {
   type PreviewSource,
   type WebviewToHost,
 } from '../shared/protocol';
+import { copyPrompt } from './copyPrompt';
 import { modeLabel } from './modeLabels';
 import { loadUntilReady, webviewHtml, webviewOptions } from './webviewHtml';
 import { localizePlaybackNotes } from './playbackNotes';
@@ -343,10 +344,7 @@ export class PreviewSession {
         await vscode.commands.executeCommand('revealInExplorer', this.file);
         return;
       case 'copyPrompt':
-        if (this.prompt) {
-          await vscode.env.clipboard.writeText(this.prompt);
-          void vscode.window.setStatusBarMessage(vscode.l10n.t('Prompt copied'), 2000);
-        }
+        if (this.prompt) await copyPrompt(this.prompt);
         return;
       case 'regenerate':
         await vscode.commands.executeCommand('omniVideo.regenerateJob', this.file);
