@@ -1,9 +1,9 @@
 import { createWriteStream } from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { once } from 'node:events';
-import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { undici } from './undiciLoader';
 import type { z } from 'zod';
@@ -184,7 +184,9 @@ export class OmniVideoClient {
         response = await undici().request(current, {
           method: currentMethod,
           headers,
-          body: body === undefined || typeof body === 'string' ? body : Readable.from(body.chunks(), { objectMode: false }),
+          // undici takes an async iterable as a body (documented; its typings lag). Unlike a Readable,
+          // which would turn each base64 string into a Buffer, it hands the strings to the socket.
+          body: body === undefined || typeof body === 'string' ? body : (body.chunks() as unknown as Readable),
           signal: options.signal,
           dispatcher: this.options.dispatcher,
           headersTimeout: this.timeoutMs,

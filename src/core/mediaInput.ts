@@ -16,8 +16,8 @@
  *   it down or refuse it).
  * URLs are sent as they are, without fetching them: their size and type are the provider's business.
  *
- * Files are stat-ed first and sniffed from their first 64 KB and last bytes; a file is read whole (once,
- * into one Buffer) only after it passed every check.
+ * Files are stat-ed first and sniffed from their first 64 KB and last bytes; the rest is read only while
+ * the request is sent, encoded piece by piece (requestBody.ts), after the file passed every check.
  */
 import { open, stat } from 'node:fs/promises';
 import { OmniVideoError } from './errors';

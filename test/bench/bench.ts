@@ -36,8 +36,20 @@ function line(figure: string, ours: string, reference: string, ratio: number | u
   console.log(`${figure.padEnd(44)} ours ${ours.padEnd(12)} reference ${reference.padEnd(22)} ratio ${r.padEnd(7)}${note}`);
 }
 
+/**
+ * The workers run the client as the extension ships it: one esbuild bundle, minified, in plain Node.
+ * Run through tsx instead, module hooks and source maps cost the measured process time and memory.
+ */
+let workerBundle: string | undefined;
+async function bundleWorker(dir: string): Promise<void> {
+  const esbuild = await import('esbuild');
+  workerBundle = path.join(dir, 'worker.cjs');
+  await esbuild.build({ entryPoints: [path.join(repo, 'test', 'bench', 'worker.ts')], outfile: workerBundle, bundle: true, minify: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning', legalComments: 'none' });
+}
+
 async function worker(task: string, args: Record<string, unknown>): Promise<WorkerResult> {
-  const { stdout } = await run(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(repo, 'test', 'bench', 'worker.ts'), task, JSON.stringify(args)], {
+  if (!workerBundle) throw new Error('bundleWorker() first');
+  const { stdout } = await run(process.execPath, ['--expose-gc', workerBundle, task, JSON.stringify(args)], {
     cwd: repo,
     maxBuffer: 16 * MB,
   });
@@ -143,6 +155,7 @@ async function main(): Promise<void> {
   console.log(`settings: BENCH_MB=${sizeMb}, BENCH_RUNS=${runs} (median of runs); loopback; the simulator in its own process; each client in its own process`);
 
   const dir = await mkdtemp(path.join(os.tmpdir(), 'omni-video-bench-'));
+  await bundleWorker(dir);
   const big = path.join(dir, 'big.mp4');
   await makeBigMp4(big, sizeMb * MB);
   const sim = await startSimulator(big);
@@ -151,31 +164,41 @@ async function main(): Promise<void> {
     const id = await createJob(sim, body);
     const contentUrl = `${sim.apiBaseUrl}/videos/${id}/content`;
 
-    // 1. Download through /content (302 to the storage origin) to a file.
+    // 1. Download through /content (302 to the storage origin) to a file: ours, undici alone, curl.
     const ours: WorkerResult[] = [];
+    const bare: WorkerResult[] = [];
+    const naive: WorkerResult[] = [];
     const ref: { ms: number; peakRssBytes?: number }[] = [];
-    // Run 0 warms the page cache and the simulator for both and is not counted; then the order
-    // alternates, so that neither client always goes first.
+    // Run 0 warms the page cache and the simulator for all and is not counted; then the order
+    // rotates, so that no client always goes first.
     for (let i = 0; i <= runs; i++) {
-      const a = path.join(dir, `ours-${i}.mp4`);
-      const b = path.join(dir, `curl-${i}.mp4`);
-      const oursRun = () => worker('download', { apiBaseUrl: sim.apiBaseUrl, token: sim.token, id, dest: a });
-      const curlRun = () => curl(['-L', '-o', b, '-w', '%{time_total}\n', '-H', `Authorization: Bearer ${sim.token}`, contentUrl]);
-      const [o, c] = i % 2 === 0 ? [await oursRun(), await curlRun()] : await curlRun().then(async (r) => [await oursRun(), r] as const);
-      if (i > 0) {
-        ours.push(o);
-        ref.push(c);
+      const files = ['ours', 'bare', 'curl', 'naive'].map((who) => path.join(dir, `${who}-${i}.mp4`));
+      const clients = [
+        async () => void ours.push(await worker('download', { apiBaseUrl: sim.apiBaseUrl, token: sim.token, id, dest: files[0] })),
+        async () => void bare.push(await worker('download-bare', { apiBaseUrl: sim.apiBaseUrl, token: sim.token, id, dest: files[1], fileBuffer: MB })),
+        async () => void ref.push(await curl(['-L', '-o', files[2], '-w', '%{time_total}\n', '-H', `Authorization: Bearer ${sim.token}`, contentUrl])),
+        async () => void naive.push(await worker('download-bare', { apiBaseUrl: sim.apiBaseUrl, token: sim.token, id, dest: files[3] })),
+      ];
+      for (let k = 0; k < clients.length; k++) await clients[(i + k) % clients.length]();
+      if (i === 0) [ours, bare, ref, naive].forEach((list) => list.splice(0));
+      for (const file of files) {
+        if ((await stat(file)).size !== sizeMb * MB) throw new Error(`${path.basename(file)}: the download is incomplete`);
+        await rm(file);
       }
-      if ((await stat(a)).size !== sizeMb * MB || (await stat(b)).size !== sizeMb * MB) throw new Error('a download is incomplete');
-      await rm(a);
-      await rm(b);
     }
     const oursMs = median(ours.map((r) => r.ms));
+    const bareMs = median(bare.map((r) => r.ms));
     const refMs = median(ref.map((r) => r.ms));
     line(`download ${sizeMb} MB via /content + 302: wall time`, s(oursMs), `curl -L -o ${s(refMs)}`, oursMs / refMs, ' (target ≤ 1.15)');
+    const naiveMs = median(naive.map((r) => r.ms));
+    line(`download ${sizeMb} MB: vs undici alone`, s(oursMs), `undici + pipeline ${s(bareMs)}`, oursMs / bareMs, ` (undici alone vs curl: ${(bareMs / refMs).toFixed(2)}×; the same with Node's 16 KB file buffer: ${s(naiveMs)})`);
     const peak = Math.max(...ours.map((r) => r.peakRssGrowthBytes));
     const curlPeak = ref.map((r) => r.peakRssBytes).filter((v): v is number => v !== undefined);
-    line(`download ${sizeMb} MB: peak RSS growth`, mb(peak), curlPeak.length ? `curl peak RSS ${mb(Math.max(...curlPeak))}` : 'curl: n/a', undefined, ' (target ≤ 64 MB)');
+    line(`download ${sizeMb} MB: peak RSS growth`, mb(peak), curlPeak.length ? `curl peak RSS ${mb(Math.max(...curlPeak))}` : 'curl: n/a', undefined, ` (target ≤ 64 MB; undici alone ${mb(Math.max(...bare.map((r) => r.peakRssGrowthBytes)))})`);
+
+    // A session's first request: V8 then optimises undici's parser in the background, once.
+    const first = (await Promise.all([0, 1, 2].map(() => worker('first-request', { apiBaseUrl: sim.apiBaseUrl, token: sim.token, id })))) as (WorkerResult & { firstMs: number; nextMs: number })[];
+    line('first request of a session: peak RSS growth', mb(Math.max(...first.map((r) => r.peakRssGrowthBytes))), '', undefined, ` (once per session; the first request ${median(first.map((r) => r.firstMs)).toFixed(0)} ms, the next ${median(first.map((r) => r.nextMs)).toFixed(0)} ms)`);
 
     if (process.env.BENCH_ONLY === 'download') return;
     // 2. Upload: a create request with five 8 MB images, and one with a 10 MB clip.
@@ -192,15 +215,19 @@ async function main(): Promise<void> {
       await worker('write-body', { apiBaseUrl: sim.apiBaseUrl, token: sim.token, files, dest: bodyFile });
       const oursRuns: WorkerResult[] = [];
       const stringRuns: WorkerResult[] = [];
+      const bareRuns: WorkerResult[] = [];
       const curlRuns: { ms: number; peakRssBytes?: number }[] = [];
       for (let i = 0; i < runs; i++) {
         oursRuns.push(await worker('upload', { apiBaseUrl: sim.apiBaseUrl, token: sim.token, files }));
+        bareRuns.push(await worker('upload-bare', { apiBaseUrl: sim.apiBaseUrl, token: sim.token, dest: bodyFile }));
         stringRuns.push(await worker('upload-string', { apiBaseUrl: sim.apiBaseUrl, token: sim.token, files }));
         curlRuns.push(await curl(['-X', 'POST', '--data-binary', `@${bodyFile}`, '-H', 'content-type: application/json', '-H', `Authorization: Bearer ${sim.token}`, '-o', '/dev/null', '-w', '%{time_total}\n', `${sim.apiBaseUrl}/videos`]));
       }
       const oursUp = median(oursRuns.map((r) => r.ms));
       const curlUp = median(curlRuns.map((r) => r.ms));
+      const bareUp = median(bareRuns.map((r) => r.ms));
       line(`upload ${label} (${mb(raw)}): wall time`, s(oursUp), `curl --data-binary ${s(curlUp)}`, oursUp / curlUp, ' (target ≤ 1.2)');
+      line(`upload ${label}: vs undici alone`, s(oursUp), `undici, body in memory ${s(bareUp)}`, oursUp / bareUp, ` (undici alone vs curl: ${(bareUp / curlUp).toFixed(2)}×)`);
       const peakUp = Math.max(...oursRuns.map((r) => r.peakRssGrowthBytes));
       const peakString = Math.max(...stringRuns.map((r) => r.peakRssGrowthBytes));
       line(`upload ${label}: peak RSS growth / raw input`, `${(peakUp / raw).toFixed(2)}×`, `string JSON ${(peakString / raw).toFixed(2)}×`, peakUp / peakString, ` (${mb(peakUp)} vs ${mb(peakString)}; target ≤ 1.5× raw)`);

@@ -11,7 +11,7 @@ import { clientFor, tempDir } from './helpers';
 
 async function collect(body: StreamedBody): Promise<Buffer> {
   const parts: Buffer[] = [];
-  for await (const chunk of body.chunks()) parts.push(chunk);
+  for await (const chunk of body.chunks()) parts.push(typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : chunk);
   return Buffer.concat(parts);
 }
 
@@ -70,6 +70,34 @@ describe('Streamed request bodies', () => {
       assert.equal(post.headers['transfer-encoding'], undefined);
       assert.equal(Number(post.headers['content-length']), post.bodyBytes);
       assert.equal((post.body as { first_image_url: string }).first_image_url, await dataUriText(new FileDataUri(png, 'image/png', size, 'frame.png')));
+    });
+
+    it('a request cancelled while its body is sent stops reading the file, closes it, and creates no job', async () => {
+      const file = path.join(dir, 'big.png');
+      await writeFile(file, randomBytes(4 * 1024 * 1024));
+      const controller = new AbortController();
+      let pieces = 0;
+      let closed = false;
+      class Watched extends FileDataUri {
+        override async *chunks() {
+          try {
+            for await (const chunk of super.chunks()) {
+              if (++pieces === 3) controller.abort();
+              yield chunk;
+            }
+          } finally {
+            closed = true;
+          }
+        }
+      }
+      await assert.rejects(
+        clientFor(sim).createVideo({ model: 'omni-fast', prompt: 'Animate', first_image_url: new Watched(file, 'image/png', 4 * 1024 * 1024, 'media/big.png') }, controller.signal),
+        (error: unknown) => error instanceof OmniVideoError && error.kind === 'cancelled',
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.ok(closed, 'the file was closed');
+      assert.ok(pieces < 10, `reading stopped soon after the cancel (${pieces} pieces of 47)`);
+      assert.equal(sim.jobs.size, 0, 'the server created nothing');
     });
 
     it('a file that changed since it was checked stops the request with a clear message, and no job is created', async () => {
