@@ -26,8 +26,8 @@ describe('Streamed request bodies', () => {
     assert.equal(jsonBody(value), JSON.stringify(value));
   });
 
-  it('files of every length (0–2 padding bytes, several read chunks) stream as exactly the JSON of their data URIs, with the right length', async () => {
-    const sizes = [1, 2, 3, 4, 5, 92_159, 92_160, 92_161, 2_500_001];
+  it('files of every length (0–2 padding bytes, several pieces and reads) stream as exactly the JSON of their data URIs, with the right length', async () => {
+    const sizes = [1, 2, 3, 4, 5, 92_159, 92_160, 92_161, 1_105_919, 1_105_920, 1_105_921, 2_500_001];
     const files: FileDataUri[] = [];
     for (const [i, size] of sizes.entries()) {
       const file = path.join(dir, `f${i}.bin`);
