@@ -2,7 +2,8 @@
 // be exactly the JSON a string build would give, with the announced Content-Length.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { existsSync, readlinkSync } from 'node:fs';
+import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { OmniVideoError } from '../../src/core/errors';
 import { FileDataUri, dataUriText, jsonBody, type StreamedBody } from '../../src/core/requestBody';
@@ -95,7 +96,11 @@ describe('Streamed request bodies', () => {
         (error: unknown) => error instanceof OmniVideoError && error.kind === 'cancelled',
       );
       await new Promise((resolve) => setTimeout(resolve, 50));
-      assert.ok(closed, 'the file was closed');
+      assert.ok(closed, 'the body was ended');
+      if (existsSync('/proc/self/fd')) {
+        const open = (await readdir('/proc/self/fd')).map((fd) => { try { return readlinkSync(`/proc/self/fd/${fd}`); } catch { return ''; } });
+        assert.ok(!open.includes(file), 'no file descriptor is left open on the file');
+      }
       assert.ok(pieces < 10, `reading stopped soon after the cancel (${pieces} pieces of 47)`);
       assert.equal(sim.jobs.size, 0, 'the server created nothing');
     });
