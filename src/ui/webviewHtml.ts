@@ -51,6 +51,10 @@ function escapeHtml(text: string): string {
  * code-server, a webview opened while others load can stay blank. Only a visible webview is loaded
  * again (a hidden one does not run until shown), and the waits grow (8, 16, 32 s) so that a page that
  * is merely slow to start on a busy machine is not cut off by a reload; `onRetry` is told of each.
+ * What the test host showed of such a blank webview (its failure diagnostics): the workbench's host
+ * frame in place, visible and "ready", but no content frame in it, as when that frame waits for its
+ * service worker; neither a reload nor a new panel started it, and webviews opened some 20 s later
+ * started at once.
  */
 export function loadUntilReady(load: () => void, isReady: () => boolean, isVisible: () => boolean, onRetry: (attempt: number) => void, tries = 3, firstWaitMs = 8000): vscode.Disposable {
   load();

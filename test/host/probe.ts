@@ -7,6 +7,8 @@
 //   GET  /videos                     [{frameUrl, src, readyState, currentTime, duration, paused, ended,
 //                                      videoWidth, videoHeight, error, muted}]   every <video> in every frame
 //   GET  /webview-text               [{frameUrl, text}]  body text of each webview content frame
+//   GET  /webview-frames             {iframes: [{className, rect, display, visibility, origin}], frames: [url]}
+//                                    the workbench's webview iframes and every frame loaded (diagnostics)
 //   GET  /dom-text?selector=CSS      [text]  innerText of each main-page element matching CSS
 //   POST /screenshot {name}          {path}  <runDir>/screenshots/<name>.png (+ copy in <repo>/screenshots/tmp/)
 //   POST /keyboard {press}           {ok}    page.keyboard.press (e.g. "Escape", "Enter", "Control+Shift+P")
@@ -171,6 +173,19 @@ async function handle(options: ProbeServerOptions, req: http.IncomingMessage): P
       return videos(page);
     case 'GET /webview-text':
       return webviewText(page);
+    case 'GET /webview-frames':
+      return {
+        iframes: await page.locator('iframe.webview').evaluateAll((els) =>
+          els.map((el) => {
+            const r = el.getBoundingClientRect();
+            const view = el.ownerDocument.defaultView as unknown as { getComputedStyle(e: unknown): { display: string; visibility: string } };
+            const style = view.getComputedStyle(el);
+            const src = (el as unknown as { src?: string }).src;
+            return { className: el.className, rect: [r.x, r.y, r.width, r.height].map(Math.round), display: style.display, visibility: style.visibility, origin: src ? new URL(src).origin : '' };
+          }),
+        ),
+        frames: page.frames().map((frame) => frame.url().slice(0, 160)),
+      };
     case 'GET /dom-text': {
       const selector = url.searchParams.get('selector');
       if (!selector) {

@@ -22,6 +22,24 @@ export const RESULT_MARKER = 'OMNI_TEST_RESULT';
 /** How long phase 1 waits for the runner's reload to end this extension host. */
 const RELOAD_GRACE_MS = 60_000;
 
+/**
+ * What the workbench showed when a test failed, as `screenshots/<failed|retried>-<test>.png` in the
+ * run directory, and where its webviews were: a flaky browser-driven test is then seen, not guessed at. Not awaited: the retry
+ * starts meanwhile, and its first steps (a job, seconds long) leave the screen as it was.
+ */
+function failureScreenshot(test: Mocha.Test, outcome: 'failed' | 'retried'): void {
+  if (!probe.available || test.type !== 'test') return;
+  const slug = test.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+  probe.screenshot(`${outcome}-${slug}`).then(
+    (file) => console.log(`      screenshot of the failure: ${file}`),
+    () => undefined,
+  );
+  probe.webviewFrames().then(
+    (state) => console.log(`      webviews at the failure: ${JSON.stringify(state)}`),
+    () => undefined,
+  );
+}
+
 export async function run(): Promise<void> {
   const reload = startPhase();
   const phase2 = reload !== undefined;
@@ -53,7 +71,9 @@ export async function run(): Promise<void> {
     });
     runner.on(Mocha.Runner.constants.EVENT_TEST_RETRY, (test: Mocha.Test, error: Error) => {
       console.log(`      ↻ retrying "${test.title}" after: ${String(error?.message ?? error).split('\n')[0].slice(0, 300)}`);
+      failureScreenshot(test, 'retried');
     });
+    runner.on(Mocha.Runner.constants.EVENT_TEST_FAIL, (test: Mocha.Test) => failureScreenshot(test, 'failed'));
   });
 
   if (!phase2) {

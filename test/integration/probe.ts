@@ -51,6 +51,8 @@ export const probe = {
   videos: () => call<VideoState[]>('GET', '/videos'),
   /** The body text of every webview's content frame. */
   webviewText: () => call<WebviewText[]>('GET', '/webview-text'),
+  /** The workbench's webview iframes (where they are, whether shown) and every loaded frame's URL. */
+  webviewFrames: () => call<{ iframes: { className: string; rect: number[]; display: string; visibility: string; origin: string }[]; frames: string[] }>('GET', '/webview-frames'),
   /** innerText of each element of the workbench page matching a CSS selector, e.g. `.monaco-list-row`. */
   domText: (selector: string) => call<string[]>('GET', `/dom-text?selector=${encodeURIComponent(selector)}`),
   /** Saves `<runDir>/screenshots/<name>.png` (and a copy under `screenshots/tmp/`); resolves to its path. */
