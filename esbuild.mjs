@@ -27,7 +27,7 @@ const targets = [
     // When the bundle starts to evaluate: activate() logs how long loading took (extension.ts).
     banner: { js: 'var __omniVideoLoadStart = performance.now();' },
   },
-  // undici in a file of its own, loaded on the first request (src/core/undiciLoader.ts): it is half
+  // undici in a file of its own, loaded on the first request (src/core/api/undiciLoader.ts): it is half
   // of the code, and VS Code would otherwise parse it at every start.
   {
     entryPoints: [createRequire(import.meta.url).resolve('undici')],

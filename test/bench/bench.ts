@@ -259,10 +259,10 @@ async function main(): Promise<void> {
 /** The poller with 50 jobs: requests per job per interval, and timers while busy and idle. */
 async function polling(): Promise<void> {
   const { startSimulator: startInProcess } = await import('../simulator/server');
-  const { JobManager } = await import('../../src/core/jobManager');
-  const { JobStore, MemoryStateStorage } = await import('../../src/core/jobStore');
-  const { OmniVideoClient } = await import('../../src/core/apiClient');
-  const { buildTextRequest, parseGenerationParams } = await import('../../src/core/requestBuilder');
+  const { JobManager } = await import('../../src/core/jobs/jobManager');
+  const { JobStore, MemoryStateStorage } = await import('../../src/core/jobs/jobStore');
+  const { OmniVideoClient } = await import('../../src/core/api/apiClient');
+  const { buildTextRequest, parseGenerationParams } = await import('../../src/core/api/requestBuilder');
   const sim = await startInProcess({ queuedMs: 300, processingMs: 1500 });
   const dir = await mkdtemp(path.join(os.tmpdir(), 'omni-video-bench-poll-'));
   const intervalMs = 200;

@@ -5,12 +5,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { OmniVideoClient } from '../../src/core/apiClient';
-import { prepareMedia } from '../../src/core/mediaInput';
-import { buildModeRequest } from '../../src/core/modeRequests';
-import { jsonBody } from '../../src/core/requestBody';
-import { parseGenerationParams } from '../../src/core/requestBuilder';
-import { undici } from '../../src/core/undiciLoader';
+import { OmniVideoClient } from '../../src/core/api/apiClient';
+import { prepareMedia } from '../../src/core/api/mediaInput';
+import { buildModeRequest } from '../../src/core/api/modeRequests';
+import { jsonBody } from '../../src/core/api/requestBody';
+import { parseGenerationParams } from '../../src/core/api/requestBuilder';
+import { undici } from '../../src/core/api/undiciLoader';
 import { measure } from './measure';
 
 interface UploadFile {

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { OmniVideoApi } from '../../src/publicApi';
+import type { OmniVideoApi } from '../../src/api/publicApi';
 import { closestFrame } from '../support/frames';
 import { extensionLogAvailable, readExtensionLog } from './extensionLog';
 import { probe, skipWithoutProbe } from './probe';

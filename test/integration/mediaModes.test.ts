@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { OmniVideoApi } from '../../src/publicApi';
+import type { OmniVideoApi } from '../../src/api/publicApi';
 import { probe, skipWithoutProbe } from './probe';
 import { assertDataUriOf, simulator, type LoggedRequest } from './simulatorControl';
 import { copyFixture, fixtures, workspaceFile, writeWorkspaceFile as writeFile } from './workspaceFiles';

@@ -14,7 +14,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { OmniVideoApi } from '../../src/publicApi';
+import type { OmniVideoApi } from '../../src/api/publicApi';
 import { probe, skipWithoutProbe, type VideoState } from './probe';
 import { simulator, type LoggedRequest } from './simulatorControl';
 import { PHASE_2_SUITE, isAfterReload, readReloadState, requestReload, type ReloadState } from './windowReload';

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { OmniVideoApi } from '../../src/publicApi';
+import type { OmniVideoApi } from '../../src/api/publicApi';
 import { probe, skipWithoutProbe } from './probe';
 import { simulator } from './simulatorControl';
 

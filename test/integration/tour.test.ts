@@ -3,7 +3,7 @@
 // screenshots are the ones the README and the walkthrough show.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { OmniVideoApi } from '../../src/publicApi';
+import type { OmniVideoApi } from '../../src/api/publicApi';
 import { probe, skipWithoutProbe } from './probe';
 import { simulator } from './simulatorControl';
 import { copyFixture, withoutPreviewOnComplete } from './workspaceFiles';

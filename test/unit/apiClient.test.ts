@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { OmniVideoError } from '../../src/core/errors';
-import { OmniVideoClient, parseBaseUrl, parseRetryAfter } from '../../src/core/apiClient';
+import { OmniVideoError } from '../../src/core/common/errors';
+import { OmniVideoClient, parseBaseUrl, parseRetryAfter } from '../../src/core/api/apiClient';
 import { startSimulator, LANDSCAPE_FIXTURE, type Simulator } from '../simulator/server';
 import { clientFor, createCount, tempDir } from './helpers';
 

@@ -3,9 +3,9 @@
 // one POST per job.
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
-import { JobManager } from '../../src/core/jobManager';
-import { JobStore, MemoryStateStorage } from '../../src/core/jobStore';
-import { buildTextRequest, parseGenerationParams } from '../../src/core/requestBuilder';
+import { JobManager } from '../../src/core/jobs/jobManager';
+import { JobStore, MemoryStateStorage } from '../../src/core/jobs/jobStore';
+import { buildTextRequest, parseGenerationParams } from '../../src/core/api/requestBuilder';
 import { startSimulator, LANDSCAPE_FIXTURE, type Faults, type Simulator } from '../simulator/server';
 import { clientFor, createCount, tempDir } from './helpers';
 

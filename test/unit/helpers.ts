@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { OmniVideoClient } from '../../src/core/apiClient';
+import { OmniVideoClient } from '../../src/core/api/apiClient';
 import type { Simulator } from '../simulator/server';
 
 export async function tempDir(prefix = 'omni-video-test-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {

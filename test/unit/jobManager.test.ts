@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { OmniVideoError } from '../../src/core/errors';
-import { JobManager } from '../../src/core/jobManager';
-import type { JobRecord } from '../../src/core/jobModel';
-import { JobStore, MemoryStateStorage } from '../../src/core/jobStore';
-import { buildTextRequest, parseGenerationParams } from '../../src/core/requestBuilder';
-import { sidecarSchema } from '../../src/core/sidecar';
+import { OmniVideoError } from '../../src/core/common/errors';
+import { JobManager } from '../../src/core/jobs/jobManager';
+import type { JobRecord } from '../../src/core/jobs/jobModel';
+import { JobStore, MemoryStateStorage } from '../../src/core/jobs/jobStore';
+import { buildTextRequest, parseGenerationParams } from '../../src/core/api/requestBuilder';
+import { sidecarSchema } from '../../src/core/jobs/sidecar';
 import { startSimulator, LANDSCAPE_FIXTURE, type Simulator } from '../simulator/server';
 import { clientFor, createCount, tempDir, until } from './helpers';
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { OmniVideoError } from '../../src/core/errors';
-import { colorMatrixFor, decodePngDataUrl, extractLastFrameWithFfmpeg, saveLastFramePng } from '../../src/core/lastFrame';
-import { findOnPath } from '../../src/core/playableCopy';
+import { OmniVideoError } from '../../src/core/common/errors';
+import { colorMatrixFor, decodePngDataUrl, extractLastFrameWithFfmpeg, saveLastFramePng } from '../../src/core/media/lastFrame';
+import { findOnPath } from '../../src/core/media/playableCopy';
 import { closestFrame } from '../support/frames';
 import { tempDir } from './helpers';
 

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseBaseUrl } from '../../src/core/apiClient';
-import { OmniVideoError } from '../../src/core/errors';
-import { formatMessage, resetTranslator, useTranslator } from '../../src/core/l10n';
-import { prepareMedia } from '../../src/core/mediaInput';
-import { parseGenerationParams } from '../../src/core/requestBuilder';
+import { parseBaseUrl } from '../../src/core/api/apiClient';
+import { OmniVideoError } from '../../src/core/common/errors';
+import { formatMessage, resetTranslator, useTranslator } from '../../src/core/common/l10n';
+import { prepareMedia } from '../../src/core/api/mediaInput';
+import { parseGenerationParams } from '../../src/core/api/requestBuilder';
 import { collectL10nStrings } from './l10nStrings';
 
 const root = path.join(__dirname, '..', '..');

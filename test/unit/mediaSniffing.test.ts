@@ -9,7 +9,7 @@ import {
   SNIFF_TAIL_BYTES,
   type ReadableFile,
   type SniffResult,
-} from '../../src/core/mediaSniffing';
+} from '../../src/core/media/mediaSniffing';
 import { tempDir } from './helpers';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');

@@ -8,7 +8,7 @@ import {
   type CodecError,
   type CodecReport,
   type ReadAt,
-} from '../../src/core/mp4Codecs';
+} from '../../src/core/media/mp4Codecs';
 import { tempDir } from './helpers';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');

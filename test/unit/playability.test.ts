@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import type { AudioTrackCodec, CodecError, CodecReport, Container, VideoTrackCodec } from '../../src/core/mp4Codecs';
-import { readMp4Codecs } from '../../src/core/mp4Codecs';
-import { decidePlayability, playbackHostFromEnv, type Playability, type PlaybackHost } from '../../src/core/playability';
+import type { AudioTrackCodec, CodecError, CodecReport, Container, VideoTrackCodec } from '../../src/core/media/mp4Codecs';
+import { readMp4Codecs } from '../../src/core/media/mp4Codecs';
+import { decidePlayability, playbackHostFromEnv, type Playability, type PlaybackHost } from '../../src/core/media/playability';
 
 const DESKTOP: PlaybackHost = { uiKind: 'desktop', appHost: 'desktop' };
 const CODE_SERVER: PlaybackHost = { uiKind: 'web', appHost: 'server-distro' };

@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { OmniVideoError } from '../../src/core/errors';
-import { readMp4Codecs } from '../../src/core/mp4Codecs';
-import { findOnPath, makePlayableCopy, playableCopyPath } from '../../src/core/playableCopy';
-import { decidePlayability } from '../../src/core/playability';
+import { OmniVideoError } from '../../src/core/common/errors';
+import { readMp4Codecs } from '../../src/core/media/mp4Codecs';
+import { findOnPath, makePlayableCopy, playableCopyPath } from '../../src/core/media/playableCopy';
+import { decidePlayability } from '../../src/core/media/playability';
 import { FIXTURES_DIR } from '../simulator/server';
 import { tempDir } from './helpers';
 

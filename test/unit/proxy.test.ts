@@ -6,11 +6,11 @@ import * as path from 'node:path';
 import * as tls from 'node:tls';
 import { promisify } from 'node:util';
 import type { Dispatcher } from 'undici';
-import { OmniVideoClient } from '../../src/core/apiClient';
-import { OmniVideoError } from '../../src/core/errors';
-import { JobManager } from '../../src/core/jobManager';
-import { JobStore, MemoryStateStorage } from '../../src/core/jobStore';
-import type { Logger } from '../../src/core/logger';
+import { OmniVideoClient } from '../../src/core/api/apiClient';
+import { OmniVideoError } from '../../src/core/common/errors';
+import { JobManager } from '../../src/core/jobs/jobManager';
+import { JobStore, MemoryStateStorage } from '../../src/core/jobs/jobStore';
+import type { Logger } from '../../src/core/common/logger';
 import {
   buildDispatcher,
   bypassesProxy,
@@ -20,8 +20,8 @@ import {
   proxyConfigKey,
   redactProxyUrl,
   type ProxyConfig,
-} from '../../src/core/proxy';
-import { buildTextRequest, parseGenerationParams } from '../../src/core/requestBuilder';
+} from '../../src/core/api/proxy';
+import { buildTextRequest, parseGenerationParams } from '../../src/core/api/requestBuilder';
 import { startConnectProxy, type ConnectProxy } from '../simulator/connectProxy';
 import { startSimulator, LANDSCAPE_FIXTURE, type Simulator } from '../simulator/server';
 import { tempDir } from './helpers';
@@ -493,7 +493,7 @@ describe('Proxy: HTTPS targets through a CONNECT tunnel', function () {
   it('NODE_EXTRA_CA_CERTS (read by Node at start) makes the certificate trusted with strictSSL on', async function () {
     this.timeout(30_000);
     const script = path.join(dir, 'extra-ca.ts');
-    const proxyModule = path.resolve(__dirname, '../../src/core/proxy');
+    const proxyModule = path.resolve(__dirname, '../../src/core/api/proxy');
     await writeFile(
       script,
       `import { buildDispatcher } from ${JSON.stringify(proxyModule)};\n` +

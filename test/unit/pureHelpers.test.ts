@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { OmniVideoError } from '../../src/core/errors';
-import { normalizeStatus } from '../../src/core/jobModel';
-import { redactDataUris } from '../../src/core/logger';
-import { idTail, outputBaseName, slugify } from '../../src/core/outputNaming';
-import { buildTextRequest, parseGenerationParams } from '../../src/core/requestBuilder';
-import { serverErrorText, videoJobSchema } from '../../src/core/schemas';
+import { OmniVideoError } from '../../src/core/common/errors';
+import { normalizeStatus } from '../../src/core/jobs/jobModel';
+import { redactDataUris } from '../../src/core/common/logger';
+import { idTail, outputBaseName, slugify } from '../../src/core/jobs/outputNaming';
+import { buildTextRequest, parseGenerationParams } from '../../src/core/api/requestBuilder';
+import { serverErrorText, videoJobSchema } from '../../src/core/api/schemas';
 import * as path from 'node:path';
-import { videoReference } from '../../src/core/documentReference';
-import { inertMessageText } from '../../src/core/messageText';
-import { scrubForDisk } from '../../src/core/sidecar';
+import { videoReference } from '../../src/core/common/documentReference';
+import { inertMessageText } from '../../src/core/common/messageText';
+import { scrubForDisk } from '../../src/core/jobs/sidecar';
 
 describe('Output names', () => {
   it('are made of local time, a prompt slug and the id tail', () => {

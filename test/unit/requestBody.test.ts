@@ -5,8 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readlinkSync } from 'node:fs';
 import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { OmniVideoError } from '../../src/core/errors';
-import { FileDataUri, dataUriText, jsonBody, type StreamedBody } from '../../src/core/requestBody';
+import { OmniVideoError } from '../../src/core/common/errors';
+import { FileDataUri, dataUriText, jsonBody, type StreamedBody } from '../../src/core/api/requestBody';
 import { startSimulator, FIXTURES_DIR, type Simulator } from '../simulator/server';
 import { clientFor, tempDir } from './helpers';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { JobManager } from '../../src/core/jobManager';
-import { JobStore, MemoryStateStorage } from '../../src/core/jobStore';
-import { buildTextRequest, parseGenerationParams } from '../../src/core/requestBuilder';
+import { JobManager } from '../../src/core/jobs/jobManager';
+import { JobStore, MemoryStateStorage } from '../../src/core/jobs/jobStore';
+import { buildTextRequest, parseGenerationParams } from '../../src/core/api/requestBuilder';
 import { startSimulator, LANDSCAPE_FIXTURE, type Simulator } from '../simulator/server';
 import { clientFor, tempDir } from './helpers';
 

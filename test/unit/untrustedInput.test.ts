@@ -4,10 +4,10 @@
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { OmniVideoError } from '../../src/core/errors';
-import { JobManager } from '../../src/core/jobManager';
-import { JobStore, MemoryStateStorage } from '../../src/core/jobStore';
-import { buildTextRequest, parseGenerationParams } from '../../src/core/requestBuilder';
+import { OmniVideoError } from '../../src/core/common/errors';
+import { JobManager } from '../../src/core/jobs/jobManager';
+import { JobStore, MemoryStateStorage } from '../../src/core/jobs/jobStore';
+import { buildTextRequest, parseGenerationParams } from '../../src/core/api/requestBuilder';
 import { LANDSCAPE_FIXTURE, startSimulator, type Simulator } from '../simulator/server';
 import { clientFor, tempDir } from './helpers';
 

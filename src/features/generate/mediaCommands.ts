@@ -1,0 +1,84 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { OmniVideoError } from '../../core/common/errors';
+import { MAX_REFERENCE_IMAGES } from '../../core/api/modeRequests';
+import { explorerSelection } from '../../generation/mediaRefs';
+import { showError } from '../../host/showError';
+import { pickOne, type GenerationFlow } from '../../generation/generationFlow';
+
+export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'gif'];
+export const VIDEO_EXTENSIONS = ['mp4', 'mov', 'webm'];
+
+/** An argument object from a keybinding, a task, another extension or a test (not an explorer Uri). */
+function isOptionsObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !(value instanceof vscode.Uri) && !Array.isArray(value);
+}
+
+/** The files a command acts on: the explorer's selection, or files the user picks. */
+async function chooseFiles(clicked: unknown, selected: unknown, kind: 'image' | 'video', many: boolean, title: string): Promise<vscode.Uri[] | undefined> {
+  const fromExplorer = explorerSelection(clicked, selected);
+  if (fromExplorer.length) return fromExplorer;
+  const extensions = kind === 'image' ? IMAGE_EXTENSIONS : VIDEO_EXTENSIONS;
+  return vscode.window.showOpenDialog({
+    title,
+    canSelectMany: many,
+    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+    filters: { [kind === 'image' ? vscode.l10n.t('Images') : vscode.l10n.t('Videos')]: extensions },
+    openLabel: vscode.l10n.t('Use'),
+  });
+}
+
+/** Generate Video from Image…: one image as the first frame. */
+export async function imageToVideo(flow: GenerationFlow, clicked?: unknown, selected?: unknown): Promise<string | undefined> {
+  if (isOptionsObject(clicked)) return flow.runScripted(clicked);
+  const files = await chooseFiles(clicked, selected, 'image', false, vscode.l10n.t('Choose the image to animate'));
+  if (!files?.length) return undefined;
+  // With several images selected, the one right-clicked is the one animated.
+  const image = clicked instanceof vscode.Uri ? clicked : files[0];
+  return flow.runInteractive('image', { firstImage: image });
+}
+
+/** Interpolate Between Images…: two images as first and last frame, in selection order, swappable. */
+export async function interpolate(flow: GenerationFlow, clicked?: unknown, selected?: unknown): Promise<string | undefined> {
+  if (isOptionsObject(clicked)) return flow.runScripted(clicked);
+  const files = await chooseFiles(clicked, selected, 'image', true, vscode.l10n.t('Choose the first and the last frame'));
+  if (!files?.length) return undefined;
+  if (files.length !== 2) {
+    showError(new OmniVideoError('badRequest', vscode.l10n.t('Select exactly two images to interpolate between (you selected {0}).', files.length)));
+    return undefined;
+  }
+  let [first, last] = files;
+  const confirmOrder = async (title: (step: number) => string) => {
+    for (;;) {
+      const choice = await pickOne<'keep' | 'swap'>(
+        `${title(1)}: ${vscode.l10n.t('frame order')}`,
+        [
+          { value: 'keep', label: `$(check) ${vscode.l10n.t('First: {0} → Last: {1}', path.basename(first.fsPath), path.basename(last.fsPath))}`, detail: vscode.l10n.t('Continue with this order') },
+          { value: 'swap', label: `$(arrow-swap) ${vscode.l10n.t('Swap first and last frame')}` },
+        ],
+        'keep',
+      );
+      if (choice === undefined) return undefined;
+      if (choice === 'keep') return { firstImage: first, lastImage: last };
+      [first, last] = [last, first];
+    }
+  };
+  return flow.runInteractive('interpolate', confirmOrder);
+}
+
+/** Generate Video from References…: one to five images in images[]. */
+export async function referencesToVideo(flow: GenerationFlow, clicked?: unknown, selected?: unknown): Promise<string | undefined> {
+  if (isOptionsObject(clicked)) return flow.runScripted(clicked);
+  const files = await chooseFiles(clicked, selected, 'image', true, vscode.l10n.t('Choose up to {0} reference images', MAX_REFERENCE_IMAGES));
+  if (!files?.length) return undefined;
+  return flow.runInteractive('references', { images: files }); // six or more are refused before anything is read
+}
+
+/** Edit or Extend Video…: a clip in `video`. */
+export async function editVideo(flow: GenerationFlow, clicked?: unknown, selected?: unknown): Promise<string | undefined> {
+  if (isOptionsObject(clicked)) return flow.runScripted(clicked);
+  const files = await chooseFiles(clicked, selected, 'video', false, vscode.l10n.t('Choose the clip to edit or extend'));
+  if (!files?.length) return undefined;
+  const clip = clicked instanceof vscode.Uri ? clicked : files[0];
+  return flow.runInteractive('video', { video: clip });
+}

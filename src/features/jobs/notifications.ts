@@ -1,0 +1,37 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { JobRecord } from '../../core/jobs/jobModel';
+import { inertMessageText } from '../../core/common/messageText';
+import { shortPrompt } from '../../api/jobSnapshot';
+import type { PreviewPanels } from '../preview/previewPanels';
+import { readSettings } from '../../host/settings';
+
+/** Tells the user when a job ends: opens the preview of a saved video, or explains a failure. */
+export function announceFinishedJob(job: JobRecord, previews: PreviewPanels): void {
+  switch (job.phase) {
+    case 'saved': {
+      if (!job.file) return;
+      const file = vscode.Uri.file(job.file);
+      if (readSettings(file).openPreviewOnComplete) void previews.show(file, { preserveFocus: true });
+      const reveal = vscode.l10n.t('Reveal in Explorer');
+      const open = vscode.l10n.t('Open Preview');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Video saved: {0}', inertMessageText(path.basename(job.file))), open, reveal).then((choice) => {
+        if (choice === open) void previews.show(file);
+        if (choice === reveal) void vscode.commands.executeCommand('revealInExplorer', file);
+      });
+      return;
+    }
+    case 'failed':
+    case 'lost':
+    case 'stalled':
+    case 'downloadFailed': {
+      const show = vscode.l10n.t('Show Jobs');
+      void vscode.window
+        .showErrorMessage(vscode.l10n.t('Video "{0}" did not finish: {1}', inertMessageText(shortPrompt(job.prompt, 40)), inertMessageText(job.error ?? '')), show)
+        .then((choice) => choice && vscode.commands.executeCommand('omniVideo.showJobs'));
+      return;
+    }
+    case 'tracking':
+      return;
+  }
+}

@@ -1,0 +1,255 @@
+import * as vscode from 'vscode';
+import { OmniVideoError, describeError } from '../core/common/errors';
+import type { JobMode } from '../core/jobs/jobModel';
+import { inertMessageText } from '../core/common/messageText';
+import { ASPECT_RATIOS, SECONDS, type AspectRatio, type Seconds } from '../core/api/schemas';
+import { outputFolder, parseGenerateOptions, type GenerationService, type MediaOptions } from './generationService';
+import { readSettings } from '../host/settings';
+import { showError } from '../host/showError';
+
+const DRAFT_KEY = 'omniVideo.promptDraft';
+const RECENT_PROMPTS = 'omniVideo.recentPrompts';
+const LAST_SECONDS = 'omniVideo.lastSeconds';
+const LAST_ASPECT = 'omniVideo.lastAspectRatio';
+const MAX_RECENT = 20;
+
+/** A step shown before the prompt (the frame order of an interpolation): resolves to the media, or undefined to cancel. */
+export type MediaStep = (title: (step: number) => string) => Promise<MediaOptions | undefined>;
+
+/**
+ * The shared flow behind every generate command: with an options object it asks nothing; otherwise it
+ * asks for the prompt (recent prompts offered, what is typed kept as a draft), the duration and the
+ * aspect ratio (defaults from settings, last choice remembered, Enter accepts), then submits once.
+ * Resolves to the job id once the server accepted the job.
+ */
+export class GenerationFlow {
+  constructor(
+    private readonly service: GenerationService,
+    private readonly workspaceState: vscode.Memento,
+    private readonly globalState: vscode.Memento,
+  ) {}
+
+  /** Scripted: `options` is the argument object of product.md. */
+  async runScripted(options: unknown): Promise<string> {
+    try {
+      const parsed = parseGenerateOptions(options);
+      return (await withSubmitProgress(() => this.service.generate(parsed, false))).id;
+    } catch (error) {
+      showError(error);
+      throw error instanceof OmniVideoError ? new Error(describeError(error)) : error;
+    }
+  }
+
+  /**
+   * From the generation panel: everything is chosen there, so nothing is asked but a confirmation of
+   * media warnings and, if needed, the key. Errors are thrown for the panel to show; nothing is sent
+   * unless the job is submitted. Resolves to the job id, or undefined when a warning was declined.
+   */
+  async runFromPanel(options: unknown): Promise<string | undefined> {
+    const parsed = parseGenerateOptions(options);
+    const inputs = await this.service.prepareInputs(parsed);
+    if (inputs.warnings.length && !(await confirmWarnings(inputs.warnings))) return undefined;
+    const { id } = await withSubmitProgress(() => this.service.submit(inputs, parsed, true));
+    await this.remember(parsed.prompt, parsed.seconds ?? readSettings().seconds, parsed.aspectRatio ?? readSettings().aspectRatio);
+    return id;
+  }
+
+  /** Prompts sent before, newest first (the palette flow and the panel offer them). */
+  recentPrompts(): string[] {
+    const value = this.globalState.get<unknown>(RECENT_PROMPTS);
+    return Array.isArray(value) ? value.filter((p): p is string => typeof p === 'string') : [];
+  }
+
+  /** Interactive: asks what is missing, then submits. Resolves undefined when the user cancels. */
+  async runInteractive(
+    mode: JobMode,
+    media: MediaOptions | MediaStep,
+    options: { initialPrompt?: string; preferred?: { seconds?: Seconds; aspectRatio?: AspectRatio } } = {},
+  ): Promise<string | undefined> {
+    try {
+      outputFolder(); // fail before asking anything when no folder is open
+      const extraStep = typeof media === 'function';
+      const steps = extraStep ? 4 : 3;
+      const title = (step: number) => `${flowTitle(mode)} (${step}/${steps})`;
+      const chosen = typeof media === 'function' ? await media(title) : media;
+      if (!chosen) return undefined;
+      // Media is checked before anything is asked: a refused file costs no typing and no money.
+      const inputs = await this.service.prepareInputs(chosen);
+      if (inputs.warnings.length && !(await confirmWarnings(inputs.warnings))) return undefined;
+      const first = extraStep ? 2 : 1;
+      const prompt = await this.askPrompt(mode, title(first), options.initialPrompt);
+      if (prompt === undefined) return undefined;
+      const settings = readSettings();
+      const seconds = await pickOne<Seconds>(
+        `${title(first + 1)}: ${vscode.l10n.t('duration')}`,
+        SECONDS.map((value) => ({ value, label: vscode.l10n.t('{0} seconds', value) })),
+        options.preferred?.seconds ?? this.globalState.get<Seconds>(LAST_SECONDS) ?? settings.seconds,
+        settings.seconds,
+        options.preferred?.seconds ? vscode.l10n.t('as before') : undefined,
+      );
+      if (!seconds) return undefined;
+      const aspectRatio = await pickOne<AspectRatio>(
+        `${title(first + 2)}: ${vscode.l10n.t('aspect ratio')}`,
+        ASPECT_RATIOS.map((value) => ({ value, label: value, detail: aspectDetail(value) })),
+        options.preferred?.aspectRatio ?? this.globalState.get<AspectRatio>(LAST_ASPECT) ?? settings.aspectRatio,
+        settings.aspectRatio,
+        options.preferred?.aspectRatio ? vscode.l10n.t('as before') : undefined,
+      );
+      if (!aspectRatio) return undefined;
+      const { id } = await withSubmitProgress(() => this.service.submit(inputs, { prompt, seconds, aspectRatio }, true));
+      await this.remember(prompt, seconds, aspectRatio);
+      void vscode.window
+        .showInformationMessage(vscode.l10n.t('Video queued. It will be saved to your workspace when ready.'), vscode.l10n.t('Show Jobs'))
+        .then((choice) => choice && vscode.commands.executeCommand('omniVideo.showJobs'));
+      return id;
+    } catch (error) {
+      showError(error);
+      return undefined;
+    }
+  }
+
+  private async remember(prompt: string, seconds: Seconds, aspectRatio: AspectRatio): Promise<void> {
+    const recent = [prompt.trim(), ...this.recentPrompts().filter((p) => p !== prompt.trim())].slice(0, MAX_RECENT);
+    await Promise.all([
+      this.workspaceState.update(DRAFT_KEY, undefined),
+      this.globalState.update(RECENT_PROMPTS, recent),
+      this.globalState.update(LAST_SECONDS, seconds),
+      this.globalState.update(LAST_ASPECT, aspectRatio),
+    ]);
+  }
+
+  /**
+   * The prompt, typed or picked from recent prompts. What is typed is kept as a draft (workspace
+   * state) until it is sent, so cancelling or a failed submission loses nothing.
+   */
+  private askPrompt(mode: JobMode, title: string, initialPrompt?: string): Promise<string | undefined> {
+    return new Promise((resolve) => {
+      const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { prompt?: string }>();
+      pick.title = title;
+      pick.placeholder = promptPlaceholder(mode);
+      pick.ignoreFocusOut = true;
+      pick.matchOnDescription = false;
+      pick.value = initialPrompt ?? this.workspaceState.get<string>(DRAFT_KEY, '');
+      const recent = this.recentPrompts().map((p) => ({ label: p, prompt: p, description: vscode.l10n.t('recent') }));
+      const update = () => {
+        const typed = pick.value.trim();
+        const typedItem = typed ? [{ label: `$(edit) ${typed}`, prompt: typed, alwaysShow: true, description: vscode.l10n.t('use this prompt') }] : [];
+        pick.items = [...typedItem, ...recent];
+      };
+      update();
+      let done = false;
+      pick.onDidChangeValue((value) => {
+        if (initialPrompt === undefined) void this.workspaceState.update(DRAFT_KEY, value); // a selection is not a draft
+        update();
+      });
+      pick.onDidAccept(() => {
+        const chosen = pick.selectedItems[0]?.prompt ?? pick.activeItems[0]?.prompt ?? pick.value.trim();
+        if (!chosen) return; // nothing typed or picked: stay open
+        done = true;
+        resolve(chosen);
+        pick.hide();
+      });
+      pick.onDidHide(() => {
+        if (!done) resolve(undefined);
+        pick.dispose();
+      });
+      pick.show();
+    });
+  }
+}
+
+function withSubmitProgress<T>(task: () => Promise<T>): Thenable<T> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Omni Video: submitting your video…') }, task);
+}
+
+/** Asks before sending media that works but costs (a very large image, say). */
+async function confirmWarnings(warnings: string[]): Promise<boolean> {
+  const send = vscode.l10n.t('Send Anyway');
+  const answer = await vscode.window.showWarningMessage(vscode.l10n.t('Omni Video: {0}', inertMessageText(warnings.join(' '))), { modal: true }, send);
+  return answer === send;
+}
+
+function flowTitle(mode: JobMode): string {
+  switch (mode) {
+    case 'text':
+      return vscode.l10n.t('Generate Video from Prompt');
+    case 'image':
+      return vscode.l10n.t('Generate Video from Image');
+    case 'interpolate':
+      return vscode.l10n.t('Interpolate Between Images');
+    case 'references':
+      return vscode.l10n.t('Generate Video from References');
+    case 'video':
+      return vscode.l10n.t('Edit or Extend Video');
+  }
+}
+
+/** What works for each mode: the provider advises scene, camera motion, light and mood. */
+function promptPlaceholder(mode: JobMode): string {
+  switch (mode) {
+    case 'text':
+      return vscode.l10n.t('Describe the scene, camera motion, light and mood, e.g. Ocean waves at golden hour, slow dolly-in, cinematic');
+    case 'image':
+      return vscode.l10n.t('How the image comes alive, e.g. Wind moves the trees, clouds drift, slow push-in, warm evening light');
+    case 'interpolate':
+      return vscode.l10n.t('How to get from the first frame to the last, e.g. Smooth cinematic transition, the camera arcs left');
+    case 'references':
+      return vscode.l10n.t('Say what each image is for, e.g. Image 1 is the character, image 2 the style. A cozy cafe scene.');
+    case 'video':
+      return vscode.l10n.t('How to change or extend the clip, e.g. Add a rainy night look with neon reflections');
+  }
+}
+
+function aspectDetail(ratio: AspectRatio): string {
+  switch (ratio) {
+    case '16:9':
+      return vscode.l10n.t('Landscape 1280×720 (recommended)');
+    case '9:16':
+      return vscode.l10n.t('Portrait 720×1280 (recommended)');
+    case '1:1':
+      return vscode.l10n.t('Accepted, but lands on landscape or portrait: no square guarantee');
+    case '4:3':
+      return vscode.l10n.t('Lands on landscape');
+    case '3:4':
+      return vscode.l10n.t('Lands on portrait');
+  }
+}
+
+interface PickItem<T extends string> extends vscode.QuickPickItem {
+  value: T;
+}
+
+/** A quick pick whose active item is the remembered choice, so Enter accepts it. */
+export function pickOne<T extends string>(
+  title: string,
+  options: { value: T; label: string; detail?: string }[],
+  active: T,
+  defaultValue?: T,
+  activeNote: string = vscode.l10n.t('last used'),
+): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const pick = vscode.window.createQuickPick<PickItem<T>>();
+    pick.title = title;
+    pick.ignoreFocusOut = true;
+    pick.items = options.map((o) => ({
+      value: o.value,
+      label: o.label,
+      detail: o.detail,
+      description: [o.value === defaultValue ? vscode.l10n.t('default') : '', o.value === active && active !== defaultValue ? activeNote : '']
+        .filter(Boolean)
+        .join(' · '),
+    }));
+    pick.activeItems = pick.items.filter((i) => i.value === active);
+    let done = false;
+    pick.onDidAccept(() => {
+      done = true;
+      resolve(pick.selectedItems[0]?.value ?? pick.activeItems[0]?.value);
+      pick.hide();
+    });
+    pick.onDidHide(() => {
+      if (!done) resolve(undefined);
+      pick.dispose();
+    });
+    pick.show();
+  });
+}
