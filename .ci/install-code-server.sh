@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs code-server (VS Code server + web workbench) into a git-ignored cache, for the
-# integration tests (see test/host/runIntegration.ts and shared/docs/vscode-host.md).
+# integration tests (see test/host/runIntegration.ts and docs/test-host.md).
 #
 #   bash .ci/install-code-server.sh        # idempotent: does nothing when it already works
 #
@@ -18,6 +18,13 @@ if [ -x "$BIN" ] && "$BIN" --version >/dev/null 2>&1 \
   && [ -e "$DEST/node_modules/code-server/lib/vscode/node_modules/node-pty" ]; then
   echo "code-server $CODE_SERVER_VERSION already installed: $("$BIN" --version | head -n1)"
   exit 0
+fi
+
+# A native module of VS Code (kerberos) includes gssapi.h: without it the install fails deep inside
+# a native build, so say it now.
+if [ ! -f /usr/include/gssapi/gssapi.h ]; then
+  echo "error: gssapi.h is missing: install the Debian package libkrb5-dev (apt-get install libkrb5-dev)" >&2
+  exit 1
 fi
 
 start=$(date +%s)

@@ -1,60 +1,62 @@
 import * as vscode from 'vscode';
-import { ApiKeyStore } from './host/apiKeyStore';
-import { registerCommands } from './features/registerCommands';
-import { showError } from './host/showError';
-import { JOBS_VIEW_ID } from './features/jobs/jobCommands';
-import { OmniVideoClient } from './core/api/apiClient';
-import { JobManager } from './core/jobs/jobManager';
-import { JobStore } from './core/jobs/jobStore';
-import { useTranslator } from './core/common/l10n';
-import { playbackHostFromEnv } from './core/media/playability';
-import { DispatcherCache } from './core/api/proxy';
-import { readProxyConfig } from './host/proxySettings';
-import { GenerationService } from './generation/generationService';
-import { announceFinishedJob } from './features/jobs/notifications';
 import { createPublicApi, type OmniVideoApi } from './api/publicApi';
+import { useTranslator } from './core/common/l10n';
+import { JobManager } from './core/jobs/jobManager';
+import type { JobRecord } from './core/jobs/jobModel';
+import { JobStore } from './core/jobs/jobStore';
+import { registerApiKey } from './features/apiKey/register';
+import { registerChain } from './features/chain/register';
+import { registerDocuments } from './features/documents/register';
+import { registerGallery } from './features/gallery/register';
+import { registerGenerate } from './features/generate/register';
+import { registerJobs } from './features/jobs/register';
+import { registerPanel } from './features/panel/register';
+import { registerPreview } from './features/preview/register';
+import { GenerationFlow } from './generation/generationFlow';
+import { GenerationService } from './generation/generationService';
+import { ApiKeyStore } from './host/apiKeyStore';
+import { apiClientFactory } from './host/network';
 import { readSettings } from './host/settings';
-import { JobsTreeProvider } from './features/jobs/jobsTree';
-import { PreviewPanels } from './features/preview/previewPanels';
-import { JobsStatusBarItem } from './features/jobs/statusBar';
-import { PREVIEW_VIEW_TYPE, VIDEO_EDITOR_VIEW_TYPE } from './shared/protocol';
+import { showError } from './host/showError';
 
 /** Set by the bundle's first line (esbuild.mjs); undefined when run from sources. */
 declare const __omniVideoLoadStart: number | undefined;
 
+/** Wiring only: the services, then each feature (docs/architecture.md). */
 export function activate(context: vscode.ExtensionContext): OmniVideoApi {
   const activateStart = performance.now();
   useTranslator((message, ...args) => vscode.l10n.t(message, ...args));
   const log = vscode.window.createOutputChannel('Omni Video', { log: true });
   const keys = new ApiKeyStore(context.secrets, context.globalState);
   const store = new JobStore(context.workspaceState, log);
-  const previews = new PreviewPanels(context.extensionUri, store, log, playbackHostFromEnv(vscode.env));
-  const network = new DispatcherCache(readProxyConfig, process.env, (description) => log.info(`Network: ${description}`));
+  const clients = apiClientFactory(keys, log, context.extension.packageJSON.version);
+  const finished = new vscode.EventEmitter<JobRecord>();
   const manager = new JobManager({
-    client: () =>
-      new OmniVideoClient({ baseUrl: readSettings().baseUrl, getToken: () => keys.get(), logger: log, dispatcher: network.get(), userAgent: `omni-video-vscode/${context.extension.packageJSON.version}` }),
+    client: clients.client,
     store,
     logger: log,
     pollIntervalMs: () => readSettings().pollIntervalSeconds * 1000,
     onAuthRequired: (error) => showError(error),
-    onJobFinished: (job) => announceFinishedJob(job, previews),
+    onJobFinished: (job) => finished.fire(job),
   });
   const service = new GenerationService(manager, keys, log);
-  const jobsTree = new JobsTreeProvider(store);
+  const flow = new GenerationFlow(service, context.workspaceState, context.globalState);
+  const previews = registerPreview(context, store, log);
+  const panel = registerPanel(context, flow, log);
   context.subscriptions.push(
     log,
     keys,
-    previews,
+    clients,
+    finished,
     { dispose: () => manager.dispose() },
-    { dispose: () => void network.dispose() },
-    jobsTree,
-    new JobsStatusBarItem(store),
-    vscode.window.createTreeView(JOBS_VIEW_ID, { treeDataProvider: jobsTree, showCollapseAll: false }),
-    vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, previews),
-    vscode.window.registerCustomEditorProvider(VIDEO_EDITOR_VIEW_TYPE, previews, { supportsMultipleEditorsPerDocument: true }),
-    keys.onDidChange(() => manager.resumeAfterAuthChange()),
-    keys.publishContextKey(),
-    ...registerCommands({ context, manager, keys, service, previews, logger: log }),
+    previews,
+    panel,
+    registerJobs(manager, flow, finished.event, previews),
+    registerGenerate(flow),
+    registerApiKey(keys, manager),
+    registerDocuments(store, previews),
+    registerChain({ frames: previews, panel, flow, store, logger: log }),
+    registerGallery(context, store, log),
   );
   manager.resume();
   const api = createPublicApi(manager, service, context.subscriptions);

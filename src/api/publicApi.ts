@@ -3,7 +3,7 @@ import type { JobManager } from '../core/jobs/jobManager';
 import { parseGenerateOptions, type GenerateOptions, type GenerationService } from '../generation/generationService';
 import { toSnapshot, type JobSnapshot } from './jobSnapshot';
 
-/** The value `activate` returns (product.md). */
+/** The value `activate` returns (docs/product.md). */
 export interface OmniVideoApi {
   generate(options: GenerateOptions): Promise<JobSnapshot>;
   getJob(id: string): JobSnapshot | undefined;

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
+import { ASPECT_RATIOS, SECONDS, type AspectRatio, type JobMode, type Seconds } from '../core/api/schemas';
 import { OmniVideoError, describeError } from '../core/common/errors';
-import type { JobMode } from '../core/jobs/jobModel';
 import { inertMessageText } from '../core/common/messageText';
-import { ASPECT_RATIOS, SECONDS, type AspectRatio, type Seconds } from '../core/api/schemas';
-import { outputFolder, parseGenerateOptions, type GenerationService, type MediaOptions } from './generationService';
+import { pickOne } from '../host/quickPick';
 import { readSettings } from '../host/settings';
 import { showError } from '../host/showError';
+import { outputFolder, parseGenerateOptions, type GenerationService, type MediaOptions } from './generationService';
 
 const DRAFT_KEY = 'omniVideo.promptDraft';
 const RECENT_PROMPTS = 'omniVideo.recentPrompts';
@@ -29,7 +29,7 @@ export class GenerationFlow {
     private readonly globalState: vscode.Memento,
   ) {}
 
-  /** Scripted: `options` is the argument object of product.md. */
+  /** Scripted: `options` is the argument object of docs/product.md. */
   async runScripted(options: unknown): Promise<string> {
     try {
       const parsed = parseGenerateOptions(options);
@@ -169,87 +169,30 @@ async function confirmWarnings(warnings: string[]): Promise<boolean> {
   return answer === send;
 }
 
-function flowTitle(mode: JobMode): string {
-  switch (mode) {
-    case 'text':
-      return vscode.l10n.t('Generate Video from Prompt');
-    case 'image':
-      return vscode.l10n.t('Generate Video from Image');
-    case 'interpolate':
-      return vscode.l10n.t('Interpolate Between Images');
-    case 'references':
-      return vscode.l10n.t('Generate Video from References');
-    case 'video':
-      return vscode.l10n.t('Edit or Extend Video');
-  }
-}
+const flowTitle = (mode: JobMode): string =>
+  ({
+    text: () => vscode.l10n.t('Generate Video from Prompt'),
+    image: () => vscode.l10n.t('Generate Video from Image'),
+    interpolate: () => vscode.l10n.t('Interpolate Between Images'),
+    references: () => vscode.l10n.t('Generate Video from References'),
+    video: () => vscode.l10n.t('Edit or Extend Video'),
+  })[mode]();
 
 /** What works for each mode: the provider advises scene, camera motion, light and mood. */
-function promptPlaceholder(mode: JobMode): string {
-  switch (mode) {
-    case 'text':
-      return vscode.l10n.t('Describe the scene, camera motion, light and mood, e.g. Ocean waves at golden hour, slow dolly-in, cinematic');
-    case 'image':
-      return vscode.l10n.t('How the image comes alive, e.g. Wind moves the trees, clouds drift, slow push-in, warm evening light');
-    case 'interpolate':
-      return vscode.l10n.t('How to get from the first frame to the last, e.g. Smooth cinematic transition, the camera arcs left');
-    case 'references':
-      return vscode.l10n.t('Say what each image is for, e.g. Image 1 is the character, image 2 the style. A cozy cafe scene.');
-    case 'video':
-      return vscode.l10n.t('How to change or extend the clip, e.g. Add a rainy night look with neon reflections');
-  }
-}
+const promptPlaceholder = (mode: JobMode): string =>
+  ({
+    text: () => vscode.l10n.t('Describe the scene, camera motion, light and mood, e.g. Ocean waves at golden hour, slow dolly-in, cinematic'),
+    image: () => vscode.l10n.t('How the image comes alive, e.g. Wind moves the trees, clouds drift, slow push-in, warm evening light'),
+    interpolate: () => vscode.l10n.t('How to get from the first frame to the last, e.g. Smooth cinematic transition, the camera arcs left'),
+    references: () => vscode.l10n.t('Say what each image is for, e.g. Image 1 is the character, image 2 the style. A cozy cafe scene.'),
+    video: () => vscode.l10n.t('How to change or extend the clip, e.g. Add a rainy night look with neon reflections'),
+  })[mode]();
 
-function aspectDetail(ratio: AspectRatio): string {
-  switch (ratio) {
-    case '16:9':
-      return vscode.l10n.t('Landscape 1280×720 (recommended)');
-    case '9:16':
-      return vscode.l10n.t('Portrait 720×1280 (recommended)');
-    case '1:1':
-      return vscode.l10n.t('Accepted, but lands on landscape or portrait: no square guarantee');
-    case '4:3':
-      return vscode.l10n.t('Lands on landscape');
-    case '3:4':
-      return vscode.l10n.t('Lands on portrait');
-  }
-}
-
-interface PickItem<T extends string> extends vscode.QuickPickItem {
-  value: T;
-}
-
-/** A quick pick whose active item is the remembered choice, so Enter accepts it. */
-export function pickOne<T extends string>(
-  title: string,
-  options: { value: T; label: string; detail?: string }[],
-  active: T,
-  defaultValue?: T,
-  activeNote: string = vscode.l10n.t('last used'),
-): Promise<T | undefined> {
-  return new Promise((resolve) => {
-    const pick = vscode.window.createQuickPick<PickItem<T>>();
-    pick.title = title;
-    pick.ignoreFocusOut = true;
-    pick.items = options.map((o) => ({
-      value: o.value,
-      label: o.label,
-      detail: o.detail,
-      description: [o.value === defaultValue ? vscode.l10n.t('default') : '', o.value === active && active !== defaultValue ? activeNote : '']
-        .filter(Boolean)
-        .join(' · '),
-    }));
-    pick.activeItems = pick.items.filter((i) => i.value === active);
-    let done = false;
-    pick.onDidAccept(() => {
-      done = true;
-      resolve(pick.selectedItems[0]?.value ?? pick.activeItems[0]?.value);
-      pick.hide();
-    });
-    pick.onDidHide(() => {
-      if (!done) resolve(undefined);
-      pick.dispose();
-    });
-    pick.show();
-  });
-}
+const aspectDetail = (ratio: AspectRatio): string =>
+  ({
+    '16:9': () => vscode.l10n.t('Landscape 1280×720 (recommended)'),
+    '9:16': () => vscode.l10n.t('Portrait 720×1280 (recommended)'),
+    '1:1': () => vscode.l10n.t('Accepted, but lands on landscape or portrait: no square guarantee'),
+    '4:3': () => vscode.l10n.t('Lands on landscape'),
+    '3:4': () => vscode.l10n.t('Lands on portrait'),
+  })[ratio]();

@@ -3,12 +3,12 @@ import * as vscode from 'vscode';
 import { z } from 'zod';
 import { OmniVideoError } from '../core/common/errors';
 import type { JobManager } from '../core/jobs/jobManager';
-import type { JobMode, JobRecord } from '../core/jobs/jobModel';
+import type { JobRecord } from '../core/jobs/jobModel';
 import type { Logger } from '../core/common/logger';
 import { prepareMedia, type MediaRole, type PreparedMedia } from '../core/api/mediaInput';
 import { buildModeRequest, checkReferenceCount, type ModeMedia } from '../core/api/modeRequests';
 import { parseGenerationParams } from '../core/api/requestBuilder';
-import { ASPECT_RATIOS, RESOLUTIONS, SECONDS } from '../core/api/schemas';
+import { ASPECT_RATIOS, RESOLUTIONS, SECONDS, type JobMode } from '../core/api/schemas';
 import type { ApiKeyStore } from '../host/apiKeyStore';
 import { diskFolders, resolveMediaRef, type MediaRef, type ResolvedMedia } from './mediaRefs';
 import { readSettings } from '../host/settings';
@@ -18,7 +18,7 @@ const mediaRefSchema = z.custom<MediaRef>((v) => v instanceof vscode.Uri || type
   error: () => vscode.l10n.t('A media reference must be a Uri, a path, an http(s) URL or a data URI.'),
 });
 
-/** The argument object every generate command takes (product.md), checked at the boundary. */
+/** The argument object every generate command takes (docs/product.md), checked at the boundary. */
 export const generateOptionsSchema = z.strictObject({
   prompt: z.string({ error: () => vscode.l10n.t('The prompt must be text.') }),
   seconds: z.enum(SECONDS, { error: () => vscode.l10n.t('seconds must be "4", "8" or "10".') }).optional(),
@@ -43,7 +43,7 @@ export function parseGenerateOptions(value: unknown): GenerateOptions {
   return parsed.data;
 }
 
-/** Which mode the filled fields ask for (api.md: the mode follows from the fields present). */
+/** Which mode the filled fields ask for (docs/api.md: the mode follows from the fields present). */
 export function modeOf(options: MediaOptions): JobMode {
   const filled = [options.video && 'video', options.images && 'images', (options.firstImage || options.lastImage) && 'frames'].filter(Boolean);
   if (filled.length > 1) {
@@ -158,13 +158,8 @@ function toModeMedia(
 }
 
 function mediaWarnings(media: ModeMedia): string[] {
-  const all: (PreparedMedia | undefined)[] =
-    media.mode === 'image' ? [media.firstImage]
-    : media.mode === 'interpolate' ? [media.firstImage, media.lastImage]
-    : media.mode === 'references' ? [...media.images]
-    : media.mode === 'video' ? [media.video]
-    : [];
-  return all.flatMap((m) => m?.warnings ?? []);
+  // Every field but `mode` is prepared media, or a list of it.
+  return Object.values(media).flat().flatMap((m: PreparedMedia | string) => (typeof m === 'string' ? [] : m.warnings));
 }
 
 /** The first workspace folder on disk; results are saved into it. */

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { OmniVideoError } from '../core/common/errors';
 import type { MediaSource } from '../core/api/mediaInput';
 
-/** A media reference as commands and the API take it (product.md). */
+/** A media reference as commands and the API take it (docs/product.md). */
 export type MediaRef = vscode.Uri | string;
 
 export interface ResolvedMedia {

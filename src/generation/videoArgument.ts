@@ -10,7 +10,7 @@ export function videoFrom(store: JobStore, arg: unknown): vscode.Uri | undefined
   if (arg instanceof vscode.Uri) return arg;
   if (typeof arg === 'string') {
     const job = store.get(arg);
-    if (job?.file) return vscode.Uri.file(job.file);
+    if (job) return job.file ? vscode.Uri.file(job.file) : undefined;
     return recordedPathToUri(arg);
   }
   if (arg && typeof arg === 'object' && 'id' in arg) {

@@ -14,20 +14,7 @@ export interface GalleryEntry {
   created?: string;
 }
 
-export interface GalleryLabels {
-  title: string;
-  filter: string;
-  filterPlaceholder: string;
-  count: string;
-  refresh: string;
-  empty: string;
-  noMatch: string;
-  generate: string;
-  open: string;
-  copyPrompt: string;
-  reveal: string;
-  scanning: string;
-}
+export type GalleryLabels = Record<'title' | 'filter' | 'filterPlaceholder' | 'count' | 'refresh' | 'empty' | 'noMatch' | 'generate' | 'open' | 'copyPrompt' | 'reveal' | 'scanning', string>;
 
 export interface GalleryState {
   entries: GalleryEntry[];
@@ -50,4 +37,3 @@ export type GalleryToHost = z.infer<typeof galleryToHostSchema>;
 export const galleryWebviewStateSchema = z.object({ filter: z.string().max(1000).optional() });
 export type GalleryWebviewState = z.infer<typeof galleryWebviewStateSchema>;
 
-export const GALLERY_VIEW_TYPE = 'omniVideo.gallery';

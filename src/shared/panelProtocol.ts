@@ -14,28 +14,11 @@ export interface SlotItem {
   kind: 'image' | 'video';
 }
 
-export interface PanelLabels {
-  title: string;
-  prompt: string;
-  promptPlaceholder: string;
-  recent: string;
-  recentNone: string;
-  mode: string;
+export type PanelLabels = Record<'title' | 'prompt' | 'promptPlaceholder' | 'recent' | 'recentNone' | 'mode' | 'choose' | 'remove' | 'duration' | 'seconds' | 'aspectRatio' | 'resolution' | 'fps' | 'auto' | 'billing' | 'generate' | 'submitting', string> & {
   modes: Record<'text' | 'image' | 'interpolate' | 'references' | 'video', string>;
   slots: Record<PanelSlot, string>;
   slotHints: Record<PanelSlot, string>;
-  choose: string;
-  remove: string;
-  duration: string;
-  seconds: string;
-  aspectRatio: string;
-  resolution: string;
-  fps: string;
-  auto: string;
-  billing: string;
-  generate: string;
-  submitting: string;
-}
+};
 
 /** Everything the panel shows; sent whole on every change. */
 export interface PanelState {
@@ -87,4 +70,3 @@ export const panelWebviewStateSchema = z.object({
 });
 export type PanelWebviewState = z.infer<typeof panelWebviewStateSchema>;
 
-export const PANEL_VIEW_TYPE = 'omniVideo.generationPanel';

@@ -56,28 +56,8 @@ export interface PreviewActions {
   useAsReference: boolean;
 }
 
-export interface PreviewLabels {
-  prompt: string;
-  id: string;
-  duration: string;
-  size: string;
-  created: string;
-  reveal: string;
-  copyPrompt: string;
-  noMetadata: string;
-  playbackError: string;
-  unmute: string;
-  regenerate: string;
-  insertIntoDocument: string;
-  openSystemPlayer: string;
-  makePlayableCopy: string;
-  /** Said when the audio track does not decode although the host was expected to play it. */
-  noAudioDecoded: string;
-  mode: string;
-  madeFrom: string;
-  continueFromLastFrame: string;
-  useAsReference: string;
-}
+/** The preview's fixed texts (`noAudioDecoded`: the audio does not decode although the host was expected to play it). */
+export type PreviewLabels = Record<'prompt' | 'id' | 'duration' | 'size' | 'created' | 'reveal' | 'copyPrompt' | 'noMetadata' | 'playbackError' | 'unmute' | 'regenerate' | 'insertIntoDocument' | 'openSystemPlayer' | 'makePlayableCopy' | 'noAudioDecoded' | 'mode' | 'madeFrom' | 'continueFromLastFrame' | 'useAsReference', string>;
 
 /** Messages from the extension host to the webview. */
 export type HostToWebview = { type: 'show'; info: PreviewInfo } | { type: 'captureLastFrame'; requestId: number };
@@ -115,6 +95,8 @@ export const webviewToHostSchema = z.discriminatedUnion('type', [
   }),
 ]);
 export type WebviewToHost = z.infer<typeof webviewToHostSchema>;
+/** A frame the preview captured, as it reported it. */
+export type CapturedFrame = Extract<WebviewToHost, { type: 'frameCaptured' }>;
 
 /** What the webview saves with `setState`, handed back to the serializer after a reload. */
 export const previewStateSchema = z.object({
@@ -122,7 +104,3 @@ export const previewStateSchema = z.object({
   currentTime: z.number().min(0).optional(),
 });
 export type PreviewState = z.infer<typeof previewStateSchema>;
-
-export const PREVIEW_VIEW_TYPE = 'omniVideo.preview';
-/** The custom editor ("Open With… → Omni Video Preview"): the same preview for any video file. */
-export const VIDEO_EDITOR_VIEW_TYPE = 'omniVideo.videoPreview';

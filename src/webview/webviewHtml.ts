@@ -21,7 +21,15 @@ export const workspaceRoots = (): vscode.Uri[] => (vscode.workspace.workspaceFol
  * images and styles only from the webview's own resource origin), one stylesheet from `media/` and one
  * script from `dist/media/`, and an empty `<main id="root">` the script fills with text nodes.
  */
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: { script: string; style: string; title: string; live?: boolean }): string {
+/** A webview's page: its script in dist/media/, its stylesheet in media/, its title; `live` announces changes. */
+export interface WebviewPage {
+  script: string;
+  style: string;
+  title: string;
+  live?: boolean;
+}
+
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: WebviewPage): string {
   const nonce = randomBytes(16).toString('base64');
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'media', page.script));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', page.style));
@@ -44,31 +52,4 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, p
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/**
- * Loads a webview's page, and loads it again while its script has not said "ready": seen in
- * code-server, a webview opened while others load can stay blank. Only a visible webview is loaded
- * again (a hidden one does not run until shown), and the waits grow (8, 16, 32 s) so that a page that
- * is merely slow to start on a busy machine is not cut off by a reload; `onRetry` is told of each.
- * What the test host showed of such a blank webview (its failure diagnostics): the workbench's host
- * frame in place, visible and "ready", but no content frame in it, as when that frame waits for its
- * service worker; neither a reload nor a new panel started it, and webviews opened some 20 s later
- * started at once.
- */
-export function loadUntilReady(load: () => void, isReady: () => boolean, isVisible: () => boolean, onRetry: (attempt: number) => void, tries = 3, firstWaitMs = 8000): vscode.Disposable {
-  load();
-  let attempt = 0;
-  let timer: NodeJS.Timeout | undefined;
-  const check = () => {
-    if (isReady() || attempt >= tries) return;
-    attempt++; // a hidden webview's check counts too: no timer keeps running for a page never shown
-    if (isVisible()) {
-      onRetry(attempt);
-      load();
-    }
-    timer = setTimeout(check, firstWaitMs * 2 ** attempt);
-  };
-  timer = setTimeout(check, firstWaitMs);
-  return { dispose: () => clearTimeout(timer) };
 }

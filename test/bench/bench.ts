@@ -260,7 +260,8 @@ async function main(): Promise<void> {
 async function polling(): Promise<void> {
   const { startSimulator: startInProcess } = await import('../simulator/server');
   const { JobManager } = await import('../../src/core/jobs/jobManager');
-  const { JobStore, MemoryStateStorage } = await import('../../src/core/jobs/jobStore');
+  const { JobStore } = await import('../../src/core/jobs/jobStore');
+  const { MemoryStateStorage } = await import('../support/memoryState');
   const { OmniVideoClient } = await import('../../src/core/api/apiClient');
   const { buildTextRequest, parseGenerationParams } = await import('../../src/core/api/requestBuilder');
   const sim = await startInProcess({ queuedMs: 300, processingMs: 1500 });

@@ -2,7 +2,7 @@
 // code-server (installed by .ci/install-code-server.sh) serves the workbench, Debian's Chromium
 // driven by playwright-core opens it with the extension under development and the tests module in
 // the URL payload, and the suite runs in code-server's Node extension host. See
-// shared/docs/vscode-host.md.
+// docs/test-host.md.
 //
 //   npm run test:integration                  # build, then this
 //   OMNI_TEST_GREP='status bar' npm run test:integration
@@ -57,7 +57,7 @@ const CHROMIUM_ARGS = [
   '--disable-quic',
 ];
 
-/** Errors of the closed network (see vscode-host.md): the marketplace, telemetry, vsda. */
+/** Errors of the closed network (see docs/test-host.md): the marketplace, telemetry, vsda. */
 const HARMLESS = /open-vsx\.org|vsda|ENOTFOUND .*(telemetry|visualstudio|microsoft|github)/i;
 
 /** OMNI_KEEP_OPEN=1 leaves code-server up after the suite (never under CI, which would hang). */

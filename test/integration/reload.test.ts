@@ -1,4 +1,4 @@
-// A window reload while a job runs (product.md: "Jobs survive a window reload: polling resumes on
+// A window reload while a job runs (docs/product.md: "Jobs survive a window reload: polling resumes on
 // the same id"; "Panels are restored after a reload"), in two phases across a real reload
 // (windowReload.ts):
 //

@@ -1,5 +1,5 @@
 // Two-phase tests across a window reload (see test/integration/reload.test.ts and
-// shared/docs/vscode-host.md, "Reloading the window inside a test run").
+// docs/test-host.md, "Reloading the window inside a test run").
 //
 // The state lives in a marker file, `<OMNI_TEST_RUN_DIR>/window-reload.json`, because nothing else
 // survives the extension host:

@@ -1,5 +1,5 @@
 /**
- * Local simulator of the omni-fast video API (see docs/api.md in the shared docs).
+ * Local simulator of the omni-fast video API (docs/api.md).
  *
  * Two HTTP origins:
  *  - the API origin: `/v1/videos...` (bearer auth) and the control endpoints `/_sim/...` (no auth);

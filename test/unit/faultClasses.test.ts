@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { JobManager } from '../../src/core/jobs/jobManager';
-import { JobStore, MemoryStateStorage } from '../../src/core/jobs/jobStore';
+import { JobStore } from '../../src/core/jobs/jobStore';
+import { MemoryStateStorage } from '../support/memoryState';
 import { buildTextRequest, parseGenerationParams } from '../../src/core/api/requestBuilder';
 import { startSimulator, LANDSCAPE_FIXTURE, type Faults, type Simulator } from '../simulator/server';
 import { clientFor, createCount, tempDir } from './helpers';

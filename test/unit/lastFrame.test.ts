@@ -3,7 +3,7 @@ import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { OmniVideoError } from '../../src/core/common/errors';
 import { colorMatrixFor, decodePngDataUrl, extractLastFrameWithFfmpeg, saveLastFramePng } from '../../src/core/media/lastFrame';
-import { findOnPath } from '../../src/core/media/playableCopy';
+import { findOnPath } from '../../src/core/media/ffmpeg';
 import { closestFrame } from '../support/frames';
 import { tempDir } from './helpers';
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import * as ids from '../../src/shared/ids';
 
 const root = path.join(__dirname, '..', '..');
 const read = (file: string) => JSON.parse(readFileSync(path.join(root, file), 'utf8'));
@@ -39,5 +40,29 @@ describe('Manifest: walkthrough, welcome view and command links', () => {
   it('the walkthrough link in the welcome view opens our walkthrough', () => {
     const link = /command:workbench\.action\.openWalkthrough\?([^)\s]+)/.exec(bundles.en['view.jobs.welcome.noKey'])![1];
     assert.deepEqual(JSON.parse(decodeURIComponent(link)), ['omni-video.omni-video#omniVideo.gettingStarted', false]);
+  });
+});
+
+describe('Manifest: the ids and file types the code shares with package.json (src/shared/ids.ts)', () => {
+  it('every webview the code restores is activated for, the custom editor and the jobs view have their ids', () => {
+    for (const viewType of [ids.PREVIEW_VIEW_TYPE, ids.PANEL_VIEW_TYPE, ids.GALLERY_VIEW_TYPE]) {
+      assert.ok(manifest.activationEvents.includes(`onWebviewPanel:${viewType}`), viewType);
+    }
+    assert.deepEqual(manifest.contributes.customEditors.map((e: { viewType: string }) => e.viewType), [ids.VIDEO_EDITOR_VIEW_TYPE]);
+    assert.deepEqual(
+      manifest.contributes.customEditors[0].selector.map((s: { filenamePattern: string }) => s.filenamePattern),
+      ids.VIDEO_EXTENSIONS.map((e) => `*.${e}`),
+    );
+    assert.deepEqual(manifest.contributes.views.omniVideo.map((v: { id: string }) => v.id), [ids.JOBS_VIEW_ID]);
+  });
+
+  it('the explorer menus offer images and videos exactly for the file types the commands take', () => {
+    const matches = (when: string, extension: string) => new RegExp(/resourceExtname =~ \/(.*?)\/i/.exec(when)![1], 'i').test(`.${extension}`);
+    const menus = manifest.contributes.menus['explorer/context'] as { command: string; when: string }[];
+    const candidates = [...ids.IMAGE_EXTENSIONS, ...ids.VIDEO_EXTENSIONS, 'txt', 'mkv', 'bmp'];
+    for (const { command, when } of menus) {
+      const wanted = command === 'omniVideo.editVideo' || command === 'omniVideo.openPreview' ? ids.VIDEO_EXTENSIONS : ids.IMAGE_EXTENSIONS;
+      assert.deepEqual(candidates.filter((e) => matches(when, e)), [...wanted], command);
+    }
   });
 });

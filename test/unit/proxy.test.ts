@@ -9,18 +9,19 @@ import type { Dispatcher } from 'undici';
 import { OmniVideoClient } from '../../src/core/api/apiClient';
 import { OmniVideoError } from '../../src/core/common/errors';
 import { JobManager } from '../../src/core/jobs/jobManager';
-import { JobStore, MemoryStateStorage } from '../../src/core/jobs/jobStore';
+import { JobStore } from '../../src/core/jobs/jobStore';
+import { MemoryStateStorage } from '../support/memoryState';
 import type { Logger } from '../../src/core/common/logger';
 import {
   buildDispatcher,
   bypassesProxy,
   DispatcherCache,
-  isLoopbackHost,
   parseNoProxy,
   proxyConfigKey,
   redactProxyUrl,
   type ProxyConfig,
 } from '../../src/core/api/proxy';
+import { isLoopbackHost } from '../../src/core/common/network';
 import { buildTextRequest, parseGenerationParams } from '../../src/core/api/requestBuilder';
 import { startConnectProxy, type ConnectProxy } from '../simulator/connectProxy';
 import { startSimulator, LANDSCAPE_FIXTURE, type Simulator } from '../simulator/server';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { JobManager } from '../../src/core/jobs/jobManager';
-import { JobStore, MemoryStateStorage } from '../../src/core/jobs/jobStore';
+import { JobStore } from '../../src/core/jobs/jobStore';
+import { MemoryStateStorage } from '../support/memoryState';
 import { buildTextRequest, parseGenerationParams } from '../../src/core/api/requestBuilder';
 import { startSimulator, LANDSCAPE_FIXTURE, type Simulator } from '../simulator/server';
 import { clientFor, tempDir } from './helpers';

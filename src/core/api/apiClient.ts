@@ -9,6 +9,8 @@ import { undici } from './undiciLoader';
 import type { z } from 'zod';
 import { OmniVideoError } from '../common/errors';
 import { l10n } from '../common/l10n';
+import { CONNECT_ERROR_CODES, isLoopbackHost } from '../common/network';
+import { startsLikeMp4 } from '../media/signatures';
 import { redactDataUris, silentLogger, type Logger } from '../common/logger';
 import { jsonBody, type StreamedBody } from './requestBody';
 import { errorEnvelopeSchema, serverErrorText, videoJobSchema, type CreateVideoRequest, type VideoJob } from './schemas';
@@ -207,7 +209,7 @@ export class OmniVideoClient {
         if (next.protocol !== 'https:' && next.protocol !== 'http:') {
           throw new OmniVideoError('invalidResponse', l10n.t('Refusing a redirect to {0} URL.', next.protocol), { status });
         }
-        if (current.protocol === 'https:' && next.protocol === 'http:' && !isLoopback(next.hostname)) {
+        if (current.protocol === 'https:' && next.protocol === 'http:' && !isLoopbackHost(next.hostname)) {
           throw new OmniVideoError('invalidResponse', l10n.t('Refusing a redirect from HTTPS to plain HTTP.'), { status });
         }
         if (status === 303 || ((status === 301 || status === 302) && currentMethod === 'POST')) {
@@ -234,7 +236,7 @@ export class OmniVideoClient {
     // A connection error about another endpoint than the target: the proxy itself is down or unknown.
     const peer = error as { address?: string; port?: number; hostname?: string };
     const elsewhere = (peer.port !== undefined && String(peer.port) !== effectivePort(url)) || (peer.hostname !== undefined && peer.hostname !== url.hostname);
-    if (CONNECT_CODES.has(code) && elsewhere) {
+    if (CONNECT_ERROR_CODES.has(code) && elsewhere) {
       const proxy = `${peer.hostname ?? peer.address ?? ''}${peer.port === undefined ? '' : `:${peer.port}`}`;
       return new OmniVideoError(
         'proxy',
@@ -317,9 +319,6 @@ export class OmniVideoClient {
   }
 }
 
-/** Errors of opening a connection (nothing was sent on it). */
-const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-
 function effectivePort(url: URL): string {
   return url.port || (url.protocol === 'https:' ? '443' : '80');
 }
@@ -343,18 +342,13 @@ export function parseBaseUrl(value: string): URL {
   } catch {
     throw new OmniVideoError('config', l10n.t('The base URL "{0}" is not a valid URL. Check the setting omniVideo.baseUrl.', value));
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
     throw new OmniVideoError('config', l10n.t('The base URL must use https:// (plain http:// is allowed only for localhost). Check the setting omniVideo.baseUrl.'));
   }
   if (url.username || url.password || url.search || url.hash) {
     throw new OmniVideoError('config', l10n.t('The base URL must not contain credentials, a query or a fragment. Check the setting omniVideo.baseUrl.'));
   }
   return url;
-}
-
-export function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
@@ -415,11 +409,8 @@ async function readLimited(body: Dispatcher.ResponseData['body'], limit: number)
 async function looksLikeMp4(file: string): Promise<boolean> {
   const handle = await open(file, 'r');
   try {
-    const header = Buffer.alloc(12);
-    const { bytesRead } = await handle.read(header, 0, 12, 0);
-    if (bytesRead < 12) return false;
-    const box = header.toString('latin1', 4, 8);
-    return box === 'ftyp' || box === 'moov' || box === 'mdat' || box === 'free' || box === 'wide' || box === 'skip';
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(12), 0, 12, 0);
+    return startsLikeMp4(buffer.subarray(0, bytesRead));
   } finally {
     await handle.close();
   }

@@ -1,23 +1,7 @@
 /**
- * Turns a resolved media reference (a file, an http(s) URL or a data URI) into the value a create request
- * carries and the value the sidecar records, refusing anything the provider would refuse or bill for
- * nothing — before any request is sent.
- *
- * Size rules (`MEDIA_LIMITS`):
- * - Video sent as a data URI (a workspace clip, or a given data URI): at most 10 MB of file (10 × 1024 ×
- *   1024 bytes). This is the provider's own limit for uploaded clips; bigger clips are refused with the
- *   way out (trim it, or give an http(s) URL, which the provider takes up to about 100 MB).
- * - Image sent as a data URI: refused above 20 MB. The provider documents no image limit, but base64
- *   makes a 20 MB image a 27 MB JSON body (five references: 135 MB), well past what image APIs commonly
- *   take inline (20 MB is the usual ceiling), and a picture that large is never needed for a 720p/1080p
- *   video. The refusal says to resize it or give a URL.
- * - Image warnings (not refusals, returned in `warnings`): over 8 MB (slow to upload, likely scaled down
- *   anyway) or over 4096 px on a side (larger than any output tier, 4k included; the provider may scale
- *   it down or refuse it).
- * URLs are sent as they are, without fetching them: their size and type are the provider's business.
- *
- * Files are stat-ed first and sniffed from their first 64 KB and last bytes; the rest is read only while
- * the request is sent, encoded piece by piece (requestBody.ts), after the file passed every check.
+ * Turns a resolved media reference (a file, an http(s) URL or a data URI) into what a create request
+ * carries and what the sidecar records, refusing before anything is sent what the provider would refuse
+ * or bill for nothing (docs/decisions.md, "Media limits, checked before anything is sent").
  */
 import { open, stat } from 'node:fs/promises';
 import { OmniVideoError } from '../common/errors';
@@ -90,18 +74,13 @@ export interface PrepareMediaOptions {
 }
 
 /** The role in words, in the user's language, as messages use it: "the first frame", "a reference image". */
-export function describeRole(role: MediaRole): string {
-  switch (role) {
-    case 'firstImage':
-      return l10n.t('the first frame');
-    case 'lastImage':
-      return l10n.t('the last frame');
-    case 'reference':
-      return l10n.t('a reference image');
-    case 'video':
-      return l10n.t('the video to edit or extend');
-  }
-}
+export const describeRole = (role: MediaRole): string =>
+  ({
+    firstImage: () => l10n.t('the first frame'),
+    lastImage: () => l10n.t('the last frame'),
+    reference: () => l10n.t('a reference image'),
+    video: () => l10n.t('the video to edit or extend'),
+  })[role]();
 
 export async function prepareMedia(source: MediaSource, role: MediaRole, options: PrepareMediaOptions = {}): Promise<PreparedMedia> {
   switch (source.kind) {

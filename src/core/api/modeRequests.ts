@@ -79,15 +79,10 @@ function expectKind(media: PreparedMedia, slot: MediaRole): void {
 }
 
 /** `recorded` is a video where `slot` wants an image, or an image where it wants a video. */
-function wrongKind(recorded: string, slot: MediaRole): string {
-  switch (slot) {
-    case 'firstImage':
-      return l10n.t('{0} is a video, but the first frame must be an image.', recorded);
-    case 'lastImage':
-      return l10n.t('{0} is a video, but the last frame must be an image.', recorded);
-    case 'reference':
-      return l10n.t('{0} is a video, but a reference image must be an image.', recorded);
-    case 'video':
-      return l10n.t('{0} is an image, but the video to edit or extend must be a video.', recorded);
-  }
-}
+const wrongKind = (recorded: string, slot: MediaRole): string =>
+  ({
+    firstImage: () => l10n.t('{0} is a video, but the first frame must be an image.', recorded),
+    lastImage: () => l10n.t('{0} is a video, but the last frame must be an image.', recorded),
+    reference: () => l10n.t('{0} is a video, but a reference image must be an image.', recorded),
+    video: () => l10n.t('{0} is an image, but the video to edit or extend must be a video.', recorded),
+  })[slot]();

@@ -1,45 +1,6 @@
 /**
- * The undici dispatcher for the API client, from VS Code's proxy settings and the proxy environment.
- *
- * VS Code applies `http.proxy` (and the system proxy, PAC files and OS certificates) to Node's
- * `http`/`https` modules and to the global `fetch`, but not to the undici package that
- * `OmniVideoClient` uses, so the proxy is chosen here:
- *
- * 1. `http.proxy` set → requests go through an undici `ProxyAgent` for that URL (https targets in a
- *    CONNECT tunnel, plain-http targets as absolute-URI requests, like curl and VS Code's own agents),
- *    except for hosts that match `http.noProxy` or `NO_PROXY`/`no_proxy`, which go direct.
- *    Both lists count (VS Code's own resolver ignores `NO_PROXY` once `http.noProxy` has entries; we
- *    treat either list as "go direct", which only ever sends less through the proxy).
- * 2. Else `https_proxy`/`HTTPS_PROXY`/`http_proxy`/`HTTP_PROXY` → an undici `EnvHttpProxyAgent` with
- *    undici's rules: the lower-case variable wins; `HTTPS_PROXY` is used for https targets and
- *    `HTTP_PROXY` for http targets, `HTTP_PROXY` also for https when `HTTPS_PROXY` is unset; `NO_PROXY`
- *    is honoured. A value without a scheme (`proxy:3128`) is read as `http://proxy:3128`.
- * 3. Else a plain `Agent`: direct connections.
- *
- * Loopback targets (`localhost`, 127.0.0.0/8, `::1`, `::ffff:127.x.x.x`) always go direct, whatever
- * the settings: this is what VS Code's proxy resolver does (it answers DIRECT for loopback before it
- * looks at any setting), and a remote proxy could not reach this machine's loopback anyway. (undici's
- * `EnvHttpProxyAgent` alone would proxy them unless `NO_PROXY` lists them.) `proxyLoopback: true`
- * turns this off; it exists for tests whose servers can only listen on loopback.
- *
- * `noProxy`/`NO_PROXY` entries (case-insensitive; `NO_PROXY` and each setting entry may be comma or
- * space separated): `*` (everything), `example.com` / `.example.com` / `*.example.com` (that host and
- * every subdomain), `host:port` (only that port; the default port is 443/80 by scheme), IP literals
- * (`10.1.2.3`, `::1`, `[::1]:8080`), and CIDR ranges (`10.0.0.0/8`, `fd00::/8`). Host names are not
- * resolved to match IP entries, as in VS Code and curl.
- *
- * `http.proxyStrictSSL: false` turns off certificate verification for every TLS connection these
- * dispatchers make (to the API and storage hosts, direct or tunnelled, and to an `https://` proxy),
- * as VS Code does for the requests it proxies. The description says so.
- *
- * Extra CA certificates (a corporate TLS-inspecting proxy): Node reads `NODE_EXTRA_CA_CERTS` once at
- * process start and adds those certificates to its default trust store, which undici's TLS
- * connections use; so setting it in the environment VS Code is started from covers these requests too.
- * PAC files and the OS proxy settings are not covered: set `http.proxy` or `HTTPS_PROXY` instead.
- *
- * The proxy URL may hold credentials (`http://user:pass@proxy:3128`): undici sends them as
- * `Proxy-Authorization` to the proxy only. They never appear in `description`, in errors thrown
- * here, or in `proxyConfigKey` (a hash).
+ * The undici dispatcher for the API client, from VS Code's proxy settings and the proxy environment:
+ * which proxy, which hosts go direct, and why undici needs this (docs/decisions.md, "Proxies").
  */
 import { createHash } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
@@ -47,6 +8,7 @@ import type { Dispatcher } from 'undici';
 import { undici } from './undiciLoader';
 import { OmniVideoError } from '../common/errors';
 import { l10n } from '../common/l10n';
+import { isLoopbackHost } from '../common/network';
 
 export interface ProxyConfig {
   /** VS Code's `http.proxy` (empty or undefined: not set). */
@@ -270,17 +232,6 @@ function bypasses(url: URL, rules: readonly NoProxyRule[], loopbackDirect: boole
     }
   }
   return false;
-}
-
-const LOOPBACK = new BlockList();
-LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
-LOOPBACK.addAddress('::1', 'ipv6');
-
-/** `localhost`, 127.0.0.0/8, `::1` and IPv4-mapped 127.x (brackets already removed). */
-export function isLoopbackHost(host: string): boolean {
-  if (host === 'localhost') return true;
-  const family = isIP(host);
-  return family !== 0 && LOOPBACK.check(host, family === 4 ? 'ipv4' : 'ipv6');
 }
 
 function sameAddress(a: string, b: string): boolean {

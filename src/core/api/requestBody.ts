@@ -1,7 +1,6 @@
 /**
- * Request bodies that carry files as data URIs without holding them in memory: a file is base64
- * encoded chunk by chunk while the JSON is sent, so a create request with five 8 MB images costs a few
- * megabytes of memory, not the 3–5× of building the JSON string. No `vscode` import.
+ * Request bodies that carry files as data URIs without holding them in memory
+ * (docs/decisions.md, "Streamed request bodies").
  */
 import { open } from 'node:fs/promises';
 import { OmniVideoError } from '../common/errors';

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { OmniVideoError } from '../common/errors';
 import { l10n } from '../common/l10n';
-import type { JobMode } from '../jobs/jobModel';
-import { ASPECT_RATIOS, MAX_PROMPT_CHARS, RESOLUTIONS, SECONDS, type CreateVideoRequest } from './schemas';
+import { ASPECT_RATIOS, MAX_PROMPT_CHARS, RESOLUTIONS, SECONDS, type CreateVideoRequest, type JobMode } from './schemas';
 
 /** Generation parameters after defaults from the settings were applied. */
 export const generationParamsSchema = z.object({

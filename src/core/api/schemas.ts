@@ -5,18 +5,21 @@ import type { FileDataUri } from './requestBody';
 /** The values the API documents; the server may return others, so responses are parsed loosely. */
 export const SECONDS = ['4', '8', '10'] as const;
 /**
- * The longest prompt sent, in characters (code points). api.md gives no limit; this is the bound our
+ * The longest prompt sent, in characters (code points). the provider gives no limit (docs/api.md); this is the bound our
  * simulator enforces, like OpenAI-style video APIs: a longer prompt is refused before it costs anything.
  */
 export const MAX_PROMPT_CHARS = 4000;
 export const ASPECT_RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4'] as const;
 export const RESOLUTIONS = ['720p', '1080p', '2k', '4k'] as const;
 export const JOB_STATUSES = ['queued', 'in_progress', 'completed', 'failed'] as const;
+/** How a video is made; the fields a request fills decide it (docs/api.md). */
+export const JOB_MODES = ['text', 'image', 'interpolate', 'references', 'video'] as const;
 
 export type Seconds = (typeof SECONDS)[number];
 export type AspectRatio = (typeof ASPECT_RATIOS)[number];
 export type Resolution = (typeof RESOLUTIONS)[number];
 export type JobStatus = (typeof JOB_STATUSES)[number];
+export type JobMode = (typeof JOB_MODES)[number];
 
 const numberish = z.union([z.number(), z.string()]);
 

@@ -36,10 +36,6 @@ export class OmniVideoError extends Error {
   }
 }
 
-export function isOmniVideoError(value: unknown): value is OmniVideoError {
-  return value instanceof OmniVideoError;
-}
-
 /** A message safe to show the user for any thrown value. */
 export function describeError(error: unknown): string {
   if (error instanceof OmniVideoError) return error.message;

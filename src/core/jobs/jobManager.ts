@@ -2,13 +2,15 @@ import { mkdir, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { OmniVideoClient } from '../api/apiClient';
 import { OmniVideoError, describeError } from '../common/errors';
-import { isActive, normalizeStatus, type JobMode, type JobRecord } from './jobModel';
+import { isActive, normalizeStatus, type JobRecord } from './jobModel';
 import type { JobStore } from './jobStore';
 import { l10n } from '../common/l10n';
+import { CONNECT_ERROR_CODES, errorCode } from '../common/network';
 import { silentLogger, type Logger } from '../common/logger';
-import { outputBaseName, reserveOutputPath } from './outputNaming';
+import { reserveOutputPath } from '../common/files';
+import { outputBaseName } from './outputNaming';
 import { Poller } from './poller';
-import { serverErrorText, type CreateVideoRequest, type VideoJob } from '../api/schemas';
+import { serverErrorText, type CreateVideoRequest, type JobMode, type VideoJob } from '../api/schemas';
 import { buildSidecar, writeSidecar } from './sidecar';
 
 export interface SubmitRequest {
@@ -49,8 +51,6 @@ interface RetryState {
   failures: number;
   notBefore: number;
 }
-
-const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'ENETUNREACH', 'EHOSTUNREACH']);
 
 /**
  * Submits jobs, tracks them with one poller, downloads and saves finished results with their sidecar.
@@ -195,8 +195,8 @@ export class JobManager {
   private createError(error: unknown): OmniVideoError {
     if (!(error instanceof OmniVideoError)) return new OmniVideoError('network', describeError(error), { cause: error });
     if (error.kind === 'network' || error.kind === 'timeout') {
-      const code = (error.details.cause as { code?: string } | undefined)?.code;
-      if (code && CONNECT_ERRORS.has(code)) return error; // never reached the server: nothing was billed
+      const code = errorCode(error.details.cause);
+      if (code && CONNECT_ERROR_CODES.has(code)) return error; // never reached the server: nothing was billed
       return new OmniVideoError(
         'unknownOutcome',
         l10n.t('The request was sent but no answer came back, so the server may have accepted (and billed) it. Check the jobs in your provider account before generating again.'),

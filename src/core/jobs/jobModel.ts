@@ -1,8 +1,5 @@
 import { z } from 'zod';
-import { JOB_STATUSES, type JobStatus } from '../api/schemas';
-
-export const JOB_MODES = ['text', 'image', 'interpolate', 'references', 'video'] as const;
-export type JobMode = (typeof JOB_MODES)[number];
+import { JOB_MODES, JOB_STATUSES, type JobStatus } from '../api/schemas';
 
 /**
  * Where a job is in its life on this machine, beyond the server's status:

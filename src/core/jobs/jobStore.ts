@@ -103,16 +103,3 @@ export class JobStore {
       .catch((error: unknown) => this.logger.error(`Could not save the job list: ${(error as Error).message}`));
   }
 }
-
-/** A StateStorage in memory, for tests and for hosts without workspace state. */
-export class MemoryStateStorage implements StateStorage {
-  private readonly values = new Map<string, unknown>();
-  get<T>(key: string): T | undefined {
-    const value = this.values.get(key);
-    return value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as T);
-  }
-  update(key: string, value: unknown): Promise<void> {
-    this.values.set(key, JSON.parse(JSON.stringify(value)));
-    return Promise.resolve();
-  }
-}

@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import { OmniVideoError } from '../common/errors';
 import { l10n } from '../common/l10n';
 import { sniffFile, sniffMedia } from './mediaSniffing';
-import { reserveOutputPath } from '../jobs/outputNaming';
+import { reserveOutputPath } from '../common/files';
+import { runFfmpeg } from './ffmpeg';
 
 const PNG_DATA_URL = /^data:image\/png;base64,([A-Za-z0-9+/]+={0,2})$/;
 
@@ -53,14 +54,11 @@ export async function extractLastFrameWithFfmpeg(videoPath: string, options: { f
     const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-sseof', '-1', '-i', videoPath, '-map', '0:v:0'];
     if (matrix) args.push('-vf', `scale=in_color_matrix=${matrix}`);
     args.push('-update', '1', '-f', 'image2', '-c:v', 'png', target);
-    await new Promise<void>((resolve, reject) => {
-      execFile(options.ffmpeg, args, { signal: options.signal, timeout: options.timeoutMs ?? 60_000, windowsHide: true, maxBuffer: 1024 * 1024 }, (error, _stdout, stderr) => {
-        if (!error) return resolve();
-        const detail = String(stderr).trim().split('\n').slice(-2).join(' ').slice(0, 300);
-        const name = path.basename(videoPath);
-        const message = detail ? l10n.t('ffmpeg could not read the last frame of {0}: {1}', name, detail) : l10n.t('ffmpeg could not read the last frame of {0}.', name);
-        reject(new OmniVideoError(options.signal?.aborted ? 'cancelled' : 'filesystem', message, { cause: error }));
-      });
+    const name = path.basename(videoPath);
+    await runFfmpeg(options.ffmpeg, args, {
+      signal: options.signal,
+      timeoutMs: options.timeoutMs ?? 60_000,
+      describe: (detail) => (detail ? l10n.t('ffmpeg could not read the last frame of {0}: {1}', name, detail) : l10n.t('ffmpeg could not read the last frame of {0}.', name)),
     });
     const { result } = await sniffFile(target);
     if (result.kind !== 'image' || result.format !== 'png') {

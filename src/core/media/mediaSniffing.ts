@@ -1,21 +1,10 @@
 /**
- * Media type detection from a file's bytes, never its name: a `.jpg` may hold a PNG, a HEIC photo, a
- * saved HTML page or nothing at all. Reads at most the first 64 KB and the last few bytes of a file, so
- * a 2 GB clip costs the same as a thumbnail.
- *
- * What is recognised:
- * - images the provider takes: PNG, JPEG, WebP (VP8, VP8L, VP8X) and GIF, with their pixel dimensions;
- * - videos the provider takes: MP4 and MOV (ISO BMFF `ftyp`; brand `qt  ` is QuickTime; old QuickTime files
- *   without `ftyp` start with `moov`, `mdat`, `wide`, …), WebM (EBML);
- * - a few look-alikes that are refused with a precise name (HEIC/AVIF, BMP, TIFF, SVG, Matroska, AVI, PDF)
- *   and plain text, so that messages can say what the file really is.
- *
- * Truncation is detected where the format makes it cheap: a PNG without its IEND chunk, a JPEG without
- * its end-of-image marker, a GIF without its trailer, a RIFF (WebP) or EBML (WebM) container shorter than
- * it declares, and any PNG chunk, JPEG segment or MP4 top-level box that runs past the end of the file.
+ * Media type detection from a file's bytes, never its name, reading at most its first 64 KB and last
+ * bytes (docs/decisions.md, "Media types come from the bytes").
  */
 import { open } from 'node:fs/promises';
 import { l10n } from '../common/l10n';
+import { EBML_MAGIC, LEGACY_QUICKTIME_FIRST_BOXES } from './signatures';
 
 /** How much of the start of a file sniffing looks at. */
 export const SNIFF_HEAD_BYTES = 64 * 1024;
@@ -88,10 +77,6 @@ export const FORMAT_NAMES: Record<ImageFormat | VideoFormat, string> = {
   webm: 'WebM',
 };
 
-export function isMediaResult(result: SniffResult): result is SniffedMedia {
-  return result.kind === 'image' || result.kind === 'video';
-}
-
 /**
  * Detects the type of a file from its first bytes (`head`: the first min(64 KB, size) bytes) and, for
  * end-marker checks, its last bytes (`tail`: the last min(32, size) bytes). When `tail` is omitted and
@@ -108,7 +93,7 @@ export function sniffMedia(head: Buffer, fileSize: number, tail?: Buffer): Sniff
   if (ascii(head, 0, 4) === 'RIFF' && ascii(head, 8, 4) === 'WEBP') return sniffWebp(ctx);
   if (ascii(head, 0, 6) === 'GIF87a' || ascii(head, 0, 6) === 'GIF89a') return sniffGif(ctx);
   if (ascii(head, 4, 4) === 'ftyp') return sniffIsoBmff(ctx);
-  if (LEGACY_QUICKTIME_BOXES.has(ascii(head, 4, 4)) && head.readUInt32BE(0) !== 1 && (head.readUInt32BE(0) >= 8 || head.readUInt32BE(0) === 0)) {
+  if (LEGACY_QUICKTIME_FIRST_BOXES.has(ascii(head, 4, 4)) && head.readUInt32BE(0) !== 1 && (head.readUInt32BE(0) >= 8 || head.readUInt32BE(0) === 0)) {
     return sniffIsoBmff(ctx, VIDEO.mov);
   }
   if (head.length >= 4 && head.readUInt32BE(0) === EBML_MAGIC) return sniffEbml(ctx);
@@ -171,7 +156,6 @@ interface Ctx {
 }
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-const EBML_MAGIC = 0x1a45dfa3;
 
 const IMAGE = {
   png: { kind: 'image', format: 'png', mime: 'image/png' },
@@ -354,9 +338,6 @@ const ISO_IMAGE_BRANDS: Record<string, () => string> = {
   avis: () => l10n.t('an AVIF image sequence'),
   'crx ': () => l10n.t('a Canon raw photo'),
 };
-
-/** QuickTime files older than the `ftyp` box start directly with one of these. */
-const LEGACY_QUICKTIME_BOXES = new Set(['moov', 'mdat', 'wide', 'free', 'skip', 'pnot']);
 
 function sniffIsoBmff({ head, fileSize }: Ctx, legacy?: SniffedVideo): SniffResult {
   const brand = legacy ? '' : ascii(head, 8, 4);

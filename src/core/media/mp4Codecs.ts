@@ -1,24 +1,10 @@
 /**
- * Which codecs a video file uses, read from its container without decoding anything, so that the preview
- * can tell a desktop user that VS Code cannot play a clip's AAC audio (or HEVC video) instead of showing a
- * silent or black player.
- *
- * - MP4 and MOV (ISO BMFF / QuickTime): the top-level boxes are walked by their headers only (the `mdat`
- *   media data is skipped by seeking, so a file whose `moov` comes after `mdat` costs the same), then the
- *   `moov` box alone is read (at most {@link MAX_MOOV_BYTES}) and each track's handler (`hdlr`: `vide`,
- *   `soun`) and sample descriptions (`mdia/minf/stbl/stsd`) are listed. For `mp4a` the `esds`
- *   objectTypeIndication tells AAC from MP3; QuickTime's version 1/2 sound descriptions (with `wave`) and
- *   encrypted entries (`encv`/`enca` with `sinf/frma`) are understood.
- * - WebM and Matroska (EBML): the `Tracks` element is found by walking the `Segment`'s children by their
- *   headers, and each `TrackEntry`'s `CodecID` (`V_VP8`, `V_VP9`, `V_AV1`, `A_OPUS`, `A_VORBIS`, …) is
- *   listed.
- *
- * Bad input never throws and never loops: every box advances the walk by at least its header, box counts
- * and nesting depth are bounded, and every failure is a {@link CodecError} with a sentence in the user's
- * language (`message`, English by default) and a `kind` for callers that want their own wording.
+ * Which codecs a video file uses, read from its container without decoding anything, so the preview can
+ * say what will not play (docs/decisions.md, "Reading codecs without decoding"). Never throws.
  */
 import { open } from 'node:fs/promises';
 import { l10n } from '../common/l10n';
+import { EBML_MAGIC, ISO_BMFF_FIRST_BOXES } from './signatures';
 
 /** The largest `moov` (or WebM `Tracks`) element that is read into memory. */
 export const MAX_MOOV_BYTES = 64 * 1024 * 1024;
@@ -126,9 +112,6 @@ const MATROSKA_CODEC_IDS: [prefix: string, kind: 'video' | 'audio', codec: Video
   ['A_AC3', 'audio', 'ac3'],
 ];
 
-/** Top-level box types that may start an MP4/MOV file (old QuickTime files have no `ftyp`). */
-const FIRST_BOX_TYPES = new Set(['ftyp', 'moov', 'mdat', 'free', 'skip', 'wide', 'pnot', 'uuid', 'styp', 'sidx', 'junk', 'pdin']);
-
 /** Messages used more than once; functions, so that they are translated when used, not when this module loads. */
 const MSG = {
   empty: () => l10n.t('The file is empty.'),
@@ -176,7 +159,7 @@ export async function parseMp4Codecs(readAt: ReadAt, fileSize: number): Promise<
   try {
     if (!Number.isFinite(fileSize) || fileSize <= 0) return fail('empty', MSG.empty());
     const head = await readAt(0, Math.min(fileSize, 512));
-    if (head.length >= 4 && head.readUInt32BE(0) === 0x1a45dfa3) return await parseEbml(readAt, fileSize);
+    if (head.length >= 4 && head.readUInt32BE(0) === EBML_MAGIC) return await parseEbml(readAt, fileSize);
     if (head.length < 8) {
       // Too short to hold a box header: a cut-off MP4 if what is there starts like `....ftyp`.
       const partial = head.toString('latin1', 4);
@@ -185,7 +168,7 @@ export async function parseMp4Codecs(readAt: ReadAt, fileSize: number): Promise<
     }
     const firstType = fourccAt(head, 4);
     const firstSize = head.readUInt32BE(0);
-    if (!FIRST_BOX_TYPES.has(firstType) || (firstSize !== 0 && firstSize !== 1 && firstSize < 8)) {
+    if (!ISO_BMFF_FIRST_BOXES.has(firstType) || (firstSize !== 0 && firstSize !== 1 && firstSize < 8)) {
       return fail('notVideo', looksLikeText(head) ? MSG.text() : MSG.notVideo());
     }
     return await parseIsoBmff(readAt, fileSize, firstType === 'ftyp' && head.length >= 12 && fourccAt(head, 8) === 'qt  ' ? 'mov' : 'mp4');
@@ -463,7 +446,7 @@ function readObjectType(buf: Buffer, start: number, end: number): number | undef
 // ---------------------------------------------------------------------------------------------------
 // WebM / Matroska (EBML)
 
-const EBML_ID = 0x1a45dfa3;
+const EBML_ID = EBML_MAGIC;
 const DOCTYPE_ID = 0x4282;
 const SEGMENT_ID = 0x18538067;
 const TRACKS_ID = 0x1654ae6b;

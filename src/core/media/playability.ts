@@ -1,16 +1,6 @@
 /**
- * What the host running the preview's webview can play, decided from a file's codecs alone (pure: no
- * vscode import; the caller maps `vscode.env` to {@link PlaybackHost}).
- *
- * Facts (the shared platform notes, "Video playback in webviews"):
- * - Desktop VS Code (Electron) plays H.264 and VP8 video and MP3, FLAC, Vorbis (Ogg) and WAV audio. It does
- *   NOT play AAC (an H.264 + AAC MP4 plays silently, volume greyed out), nor HEVC, AV1, VP9 or Opus.
- * - VS Code for the Web and code-server use the browser's codecs; a Chromium browser is assumed: H.264, VP8,
- *   VP9, AV1, AAC, MP3, Opus, FLAC and Vorbis play. HEVC and AC-3/E-AC-3 depend on the browser and the
- *   device, so they are `unknown`.
- *
- * `unknown` is a real answer: the webview's own `canPlayType` and its `<video>` error event stay the final
- * word, and the caller uses them to settle what this function cannot know.
+ * What the host running the preview's webview can play, decided from a file's codecs alone; `unknown`
+ * is a real answer, settled by the webview itself (docs/decisions.md, "Codec honesty on desktop").
  */
 import type { AudioCodec, CodecError, CodecReport, Container, VideoCodec } from './mp4Codecs';
 

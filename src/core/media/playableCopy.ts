@@ -3,30 +3,11 @@
  * to MP3 (desktop VS Code has no AAC decoder). Made with `ffmpeg` from the PATH, run without a shell;
  * no `vscode` import.
  */
-import { execFile } from 'node:child_process';
-import { constants } from 'node:fs';
 import { access, rename, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { OmniVideoError } from '../common/errors';
 import { l10n } from '../common/l10n';
-
-/** `ffmpeg` on the PATH (with PATHEXT on Windows), or undefined. */
-export async function findOnPath(command: string, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
-  const dirs = (env.PATH ?? env.Path ?? '').split(path.delimiter).filter(Boolean);
-  const extensions = process.platform === 'win32' ? (env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';') : [''];
-  for (const dir of dirs) {
-    for (const extension of extensions) {
-      const candidate = path.join(dir, command + extension);
-      try {
-        await access(candidate, constants.X_OK);
-        return candidate;
-      } catch {
-        // not here
-      }
-    }
-  }
-  return undefined;
-}
+import { runFfmpeg } from './ffmpeg';
 
 /** `clip.mp4` → `clip.playable.mp4`, or `clip.playable-2.mp4` when that exists. */
 export async function playableCopyPath(source: string): Promise<string> {
@@ -52,14 +33,12 @@ export async function makePlayableCopy(source: string, options: { ffmpeg: string
   const temporary = path.join(path.dirname(destination), `.${path.basename(destination)}.${process.pid}.part${path.extname(destination)}`);
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-i', source, '-map', '0:v:0', '-map', '0:a:0?', '-c:v', 'copy', '-c:a', 'libmp3lame', '-q:a', '2', '-movflags', '+faststart', temporary];
   try {
-    await new Promise<void>((resolve, reject) => {
-      execFile(options.ffmpeg, args, { signal: options.signal, timeout: options.timeoutMs ?? 10 * 60_000, windowsHide: true, maxBuffer: 1024 * 1024 }, (error, _stdout, stderr) => {
-        if (!error) return resolve();
-        const detail = String(stderr).trim().split('\n').slice(-3).join(' ').slice(0, 400);
-        const name = path.basename(source);
-        const message = detail ? l10n.t('ffmpeg could not make a playable copy of {0}: {1}', name, detail) : l10n.t('ffmpeg could not make a playable copy of {0}.', name);
-        reject(new OmniVideoError(options.signal?.aborted ? 'cancelled' : 'filesystem', message, { cause: error }));
-      });
+    const name = path.basename(source);
+    await runFfmpeg(options.ffmpeg, args, {
+      signal: options.signal,
+      timeoutMs: options.timeoutMs ?? 10 * 60_000,
+      stderrLines: 3,
+      describe: (detail) => (detail ? l10n.t('ffmpeg could not make a playable copy of {0}: {1}', name, detail) : l10n.t('ffmpeg could not make a playable copy of {0}.', name)),
     });
     await rename(temporary, destination);
     return destination;

@@ -1,19 +1,29 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { OmniVideoError, describeError } from '../../core/common/errors';
-import type { JobStore } from '../../core/jobs/jobStore';
-import { decodePngDataUrl, extractLastFrameWithFfmpeg, saveLastFramePng } from '../../core/media/lastFrame';
-import type { Logger } from '../../core/common/logger';
-import { findOnPath } from '../../core/media/playableCopy';
 import { ASPECT_RATIOS, SECONDS, type AspectRatio, type Seconds } from '../../core/api/schemas';
+import { OmniVideoError, describeError } from '../../core/common/errors';
+import type { Logger } from '../../core/common/logger';
+import type { JobStore } from '../../core/jobs/jobStore';
 import { readSidecar } from '../../core/jobs/sidecar';
-import type { GenerationPanel } from '../panel/generationPanel';
-import type { PreviewPanels } from '../preview/previewPanels';
-import { IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../generate/mediaCommands';
+import { findFfmpeg } from '../../core/media/ffmpeg';
+import { decodePngDataUrl, extractLastFrameWithFfmpeg, saveLastFramePng } from '../../core/media/lastFrame';
 import type { GenerationFlow } from '../../generation/generationFlow';
-import { showError } from '../../host/showError';
 import { videoFrom } from '../../generation/videoArgument';
+import { pickMediaFiles } from '../../host/mediaPicker';
+import { showError } from '../../host/showError';
+import { IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../../shared/ids';
+import type { CapturedFrame } from '../../shared/protocol';
+
+/** Where a video's last frame is captured: a preview that plays it. */
+export interface FrameSource {
+  captureLastFrame(file: vscode.Uri): Promise<CapturedFrame>;
+}
+
+/** The generation panel, opened with media in it. */
+export interface PanelOpener {
+  open(seed: { video?: vscode.Uri; images?: vscode.Uri[] }): void;
+}
 
 const MEDIA_KEYS = ['firstImage', 'lastImage', 'images', 'video'];
 
@@ -24,13 +34,7 @@ async function chooseVideo(store: JobStore, arg: unknown, title: string): Promis
     if (!video) throw new OmniVideoError('badRequest', vscode.l10n.t('Give the video as a Uri, a path or a job.'));
     return video;
   }
-  const picked = await vscode.window.showOpenDialog({
-    title,
-    canSelectMany: false,
-    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
-    filters: { [vscode.l10n.t('Videos')]: VIDEO_EXTENSIONS },
-    openLabel: vscode.l10n.t('Use'),
-  });
+  const picked = await pickMediaFiles('video', { many: false, title });
   return picked?.[0];
 }
 
@@ -38,12 +42,11 @@ async function chooseVideo(store: JobStore, arg: unknown, title: string): Promis
  * The video's last frame as a PNG beside it: captured by the preview's webview (which plays the file
  * the user sees), or by ffmpeg where the webview cannot (a codec it cannot decode, a capture refused).
  */
-async function saveLastFrame(previews: PreviewPanels, video: vscode.Uri, logger: Logger): Promise<vscode.Uri> {
+async function saveLastFrame(frames: FrameSource, video: vscode.Uri, logger: Logger): Promise<vscode.Uri> {
   let captured: { png: ReturnType<typeof decodePngDataUrl>; time: number; duration: number } | undefined;
   let captureError: unknown;
   try {
-    const session = await previews.readySession(video);
-    const frame = await session.captureLastFrame();
+    const frame = await frames.captureLastFrame(video);
     captured = { png: decodePngDataUrl(frame.dataUrl), time: frame.time, duration: frame.duration };
   } catch (error) {
     captureError = error;
@@ -53,7 +56,7 @@ async function saveLastFrame(previews: PreviewPanels, video: vscode.Uri, logger:
     logger.info(`Last frame of ${path.basename(video.fsPath)} (${captured.png.width}x${captured.png.height} at ${captured.time.toFixed(3)} of ${captured.duration.toFixed(3)} s) saved as ${saved}`);
     return vscode.Uri.file(saved);
   }
-  const ffmpeg = await findOnPath('ffmpeg');
+  const ffmpeg = await findFfmpeg();
   if (!ffmpeg) throw captureError;
   logger.warn(`The preview could not capture the last frame of ${path.basename(video.fsPath)} (${describeError(captureError)}); using ffmpeg.`);
   const saved = await extractLastFrameWithFfmpeg(video.fsPath, { ffmpeg });
@@ -68,7 +71,7 @@ async function saveLastFrame(previews: PreviewPanels, video: vscode.Uri, logger:
  * (the clip's, preselected) are asked. Resolves to the new job id (undefined when cancelled).
  */
 export async function continueFromLastFrame(
-  deps: { previews: PreviewPanels; flow: GenerationFlow; store: JobStore; logger: Logger },
+  deps: { frames: FrameSource; flow: GenerationFlow; store: JobStore; logger: Logger },
   arg?: unknown,
   options?: unknown,
 ): Promise<string | undefined> {
@@ -84,7 +87,7 @@ export async function continueFromLastFrame(
     }
     const frame = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Omni Video: saving the last frame of {0}…', path.basename(video.fsPath)) },
-      () => saveLastFrame(deps.previews, video, deps.logger),
+      () => saveLastFrame(deps.frames, video, deps.logger),
     );
     if (scripted && typeof (options as { prompt?: unknown }).prompt === 'string') {
       return await deps.flow.runScripted({ ...(options as object), firstImage: frame });
@@ -112,7 +115,7 @@ async function madeWith(store: JobStore, video: vscode.Uri): Promise<{ prompt?: 
  * Use as Reference — opens the generation panel with the file in a slot: a clip as the video to edit
  * or extend, an image as a reference image.
  */
-export async function useAsReference(panel: GenerationPanel, store: JobStore, arg?: unknown): Promise<void> {
+export async function useAsReference(panel: PanelOpener, store: JobStore, arg?: unknown): Promise<void> {
   try {
     const file = await chooseVideo(store, arg, vscode.l10n.t('Choose the clip to use'));
     if (!file) return;

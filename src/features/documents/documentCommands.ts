@@ -2,11 +2,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { videoReference } from '../../core/common/documentReference';
 import type { JobStore } from '../../core/jobs/jobStore';
-import { MAX_PROMPT_CHARS } from '../../core/api/schemas';
-import { shortPrompt } from '../../api/jobSnapshot';
-import type { PreviewPanels } from '../preview/previewPanels';
-import type { GenerationFlow } from '../../generation/generationFlow';
+import { shortPrompt } from '../../core/jobs/jobLabels';
 import { videoFrom } from '../../generation/videoArgument';
+
+/** The video of the preview in front, offered first when no video was given. */
+export interface ActivePreview {
+  readonly activeFile: vscode.Uri | undefined;
+}
 
 /**
  * The text editor the user was last in. A preview or the jobs view takes focus away from it, so
@@ -33,7 +35,7 @@ export class LastTextEditor implements vscode.Disposable {
   }
 }
 
-async function pickSavedVideo(store: JobStore, previews: PreviewPanels): Promise<vscode.Uri | undefined> {
+async function pickSavedVideo(store: JobStore, previews: ActivePreview): Promise<vscode.Uri | undefined> {
   const saved = store.list().filter((job) => job.phase === 'saved' && job.file);
   const items = saved.map((job) => ({ label: shortPrompt(job.prompt, 70), description: path.basename(job.file!), file: job.file! }));
   const previewed = previews.activeFile;
@@ -50,7 +52,7 @@ async function pickSavedVideo(store: JobStore, previews: PreviewPanels): Promise
  * Omni Video: Insert into Document — a reference to a saved video at the cursor of the document the
  * user was in. Resolves to the inserted text (undefined when nothing was inserted).
  */
-export async function insertIntoDocument(store: JobStore, previews: PreviewPanels, editors: LastTextEditor, arg?: unknown): Promise<string | undefined> {
+export async function insertIntoDocument(store: JobStore, previews: ActivePreview, editors: LastTextEditor, arg?: unknown): Promise<string | undefined> {
   const editor = await editors.get();
   if (!editor) {
     void vscode.window.showErrorMessage(vscode.l10n.t('Omni Video: open the document to insert the video into (Markdown, HTML or any text file) first.'));
@@ -73,36 +75,4 @@ export async function insertIntoDocument(store: JobStore, previews: PreviewPanel
   }
   await vscode.window.showTextDocument(document, { viewColumn: editor.viewColumn, preserveFocus: false });
   return text;
-}
-
-/**
- * Omni Video: Generate Video from Selection — the selected text is the prompt. Interactively it can be
- * edited before sending; with an options object (no `prompt`) nothing is asked.
- */
-export async function generateFromSelection(flow: GenerationFlow, options?: unknown): Promise<string | undefined> {
-  const scripted = options !== undefined && options !== null;
-  if (scripted && (typeof options !== 'object' || Array.isArray(options) || 'prompt' in options)) {
-    throw new Error(vscode.l10n.t('omniVideo.generateFromSelection takes an options object without "prompt": the selection is the prompt.'));
-  }
-  const editor = vscode.window.activeTextEditor;
-  const selected = editor?.selections
-    .map((selection) => editor.document.getText(selection))
-    .filter((text) => text.trim() !== '')
-    .join('\n')
-    .trim();
-  if (!selected) {
-    const message = vscode.l10n.t('Omni Video: select the text to use as the prompt first.');
-    void vscode.window.showErrorMessage(message);
-    if (scripted) throw new Error(message);
-    return undefined;
-  }
-  const length = Array.from(selected).length;
-  if (length > MAX_PROMPT_CHARS) {
-    const message = vscode.l10n.t('Omni Video: the selection is {0} characters long; a prompt can have at most {1}. Select less text.', length, MAX_PROMPT_CHARS);
-    void vscode.window.showErrorMessage(message);
-    if (scripted) throw new Error(message);
-    return undefined;
-  }
-  if (!scripted) return flow.runInteractive('text', {}, { initialPrompt: selected });
-  return flow.runScripted({ ...(options as object), prompt: selected });
 }

@@ -1,15 +1,13 @@
 import * as vscode from 'vscode';
-import type { JobRecord } from '../../core/jobs/jobModel';
-import { readSidecar } from '../../core/jobs/sidecar';
-import type { JobManager } from '../../core/jobs/jobManager';
-import type { JobStore } from '../../core/jobs/jobStore';
 import { inertMessageText } from '../../core/common/messageText';
-import { shortPrompt } from '../../api/jobSnapshot';
-import { copyPrompt } from '../../host/copyPrompt';
-import type { PreviewPanels } from '../preview/previewPanels';
+import { shortPrompt } from '../../core/jobs/jobLabels';
+import type { JobManager } from '../../core/jobs/jobManager';
+import type { JobRecord } from '../../core/jobs/jobModel';
+import type { JobStore } from '../../core/jobs/jobStore';
+import { readSidecar } from '../../core/jobs/sidecar';
 import type { GenerationFlow } from '../../generation/generationFlow';
-
-export const JOBS_VIEW_ID = 'omniVideo.jobs';
+import { copyPrompt } from '../../host/copyPrompt';
+import { JOBS_VIEW_ID } from '../../shared/ids';
 
 /** The job a tree action was invoked on: the tree passes the record, the palette passes nothing. */
 function jobFrom(store: JobStore, arg: unknown): JobRecord | undefined {
@@ -22,27 +20,6 @@ function jobFrom(store: JobStore, arg: unknown): JobRecord | undefined {
 
 export async function showJobs(): Promise<void> {
   await vscode.commands.executeCommand(`${JOBS_VIEW_ID}.focus`);
-}
-
-/** Omni Video: Open Video Preview — a video Uri from the explorer, a job from the jobs view, or a picker. */
-export async function openPreview(previews: PreviewPanels, store: JobStore, arg?: unknown): Promise<void> {
-  let file: vscode.Uri | undefined;
-  if (arg instanceof vscode.Uri) file = arg;
-  else if (typeof arg === 'string' && !store.get(arg)) file = vscode.Uri.file(arg);
-  else {
-    const job = jobFrom(store, arg);
-    if (job?.file) file = vscode.Uri.file(job.file);
-  }
-  if (!file) {
-    const picked = await vscode.window.showOpenDialog({
-      canSelectMany: false,
-      filters: { [vscode.l10n.t('Videos')]: ['mp4', 'mov', 'webm'] },
-      defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
-      openLabel: vscode.l10n.t('Preview'),
-    });
-    file = picked?.[0];
-  }
-  if (file) await previews.show(file);
 }
 
 export async function revealJobFile(store: JobStore, arg: unknown): Promise<void> {

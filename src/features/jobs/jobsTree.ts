@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { JobRecord } from '../../core/jobs/jobModel';
 import type { JobStore } from '../../core/jobs/jobStore';
-import { describeJobState, shortPrompt } from '../../api/jobSnapshot';
+import { describeJobState, shortPrompt } from '../../core/jobs/jobLabels';
 
 type JobGroup = 'running' | 'attention' | 'saved';
 interface GroupNode {
@@ -120,16 +120,8 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsNode>, vsco
   }
 }
 
-function groupLabel(group: JobGroup): string {
-  switch (group) {
-    case 'running':
-      return vscode.l10n.t('Running');
-    case 'attention':
-      return vscode.l10n.t('Needs attention');
-    case 'saved':
-      return vscode.l10n.t('Saved videos');
-  }
-}
+const groupLabel = (group: JobGroup): string =>
+  ({ running: () => vscode.l10n.t('Running'), attention: () => vscode.l10n.t('Needs attention'), saved: () => vscode.l10n.t('Saved videos') })[group]();
 
 function iconFor(job: JobRecord): vscode.ThemeIcon {
   switch (job.phase) {

@@ -1,13 +1,17 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { JobRecord } from '../../core/jobs/jobModel';
 import { inertMessageText } from '../../core/common/messageText';
-import { shortPrompt } from '../../api/jobSnapshot';
-import type { PreviewPanels } from '../preview/previewPanels';
+import { shortPrompt } from '../../core/jobs/jobLabels';
+import type { JobRecord } from '../../core/jobs/jobModel';
 import { readSettings } from '../../host/settings';
 
+/** How a finished job's video is shown. */
+export interface VideoOpener {
+  show(file: vscode.Uri, options?: { preserveFocus?: boolean }): Promise<unknown>;
+}
+
 /** Tells the user when a job ends: opens the preview of a saved video, or explains a failure. */
-export function announceFinishedJob(job: JobRecord, previews: PreviewPanels): void {
+export function announceFinishedJob(job: JobRecord, previews: VideoOpener): void {
   switch (job.phase) {
     case 'saved': {
       if (!job.file) return;

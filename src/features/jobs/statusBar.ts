@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { JobStore } from '../../core/jobs/jobStore';
-import { describeJobState, shortPrompt } from '../../api/jobSnapshot';
+import { describeJobState, shortPrompt } from '../../core/jobs/jobLabels';
 
 /**
  * One status bar item: hidden while nothing runs; while jobs run it shows how many are queued and

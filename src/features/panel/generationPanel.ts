@@ -3,17 +3,15 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { describeError } from '../../core/common/errors';
 import type { Logger } from '../../core/common/logger';
-import { ASPECT_RATIOS, RESOLUTIONS, SECONDS } from '../../core/api/schemas';
-import type { GenerationFlow } from '../../generation/generationFlow';
-import { IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../generate/mediaCommands';
-import { modeOf } from '../../generation/generationService';
-import { JOB_MODES } from '../../core/jobs/jobModel';
+import { ASPECT_RATIOS, JOB_MODES, RESOLUTIONS, SECONDS } from '../../core/api/schemas';
 import { MAX_REFERENCE_IMAGES } from '../../core/api/modeRequests';
+import { modeLabel } from '../../core/jobs/jobLabels';
+import type { GenerationFlow } from '../../generation/generationFlow';
+import { modeOf } from '../../generation/generationService';
+import { pickMediaFiles } from '../../host/mediaPicker';
 import { readSettings } from '../../host/settings';
-import { modeLabel } from '../../host/modeLabels';
-import { loadUntilReady, webviewHtml, webviewOptions, workspaceRoots } from '../../webview/webviewHtml';
+import { IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../../shared/ids';
 import {
-  PANEL_VIEW_TYPE,
   panelToHostSchema,
   panelWebviewStateSchema,
   type HostToPanel,
@@ -23,7 +21,7 @@ import {
   type PanelToHost,
   type SlotItem,
 } from '../../shared/panelProtocol';
-
+import { WebviewHost } from '../../webview/webviewHost';
 
 interface Slots {
   firstImage?: vscode.Uri;
@@ -42,48 +40,24 @@ export interface PanelSeed {
 
 /**
  * The generation panel (`omniVideo.openPanel`): a prompt with its history, media slots filled by drag
- * and drop or a picker, the parameters and Generate. One panel, restored after a reload with its
- * prompt and slots. The job it submits is the same as the commands': GenerationFlow.runFromPanel.
+ * and drop or a picker, the parameters and Generate. Restored after a reload with its prompt and
+ * slots. The job it submits is the same as the commands': GenerationFlow.runFromPanel.
  */
-export class GenerationPanel implements vscode.WebviewPanelSerializer, vscode.Disposable {
-  private panel: vscode.WebviewPanel | undefined;
+export class GenerationPanel extends WebviewHost<PanelToHost, HostToPanel> {
   private slots: Slots = { images: [] };
   private busy = false;
   private message: PanelState['message'];
-  private ready = false;
   private pendingPrompt: string | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
-    private readonly extensionUri: vscode.Uri,
+    panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
     private readonly flow: GenerationFlow,
-    private readonly logger: Logger,
-  ) {}
-
-  /** Opens (or reveals) the panel, optionally with media and a prompt already in it. */
-  open(seed: PanelSeed = {}): vscode.WebviewPanel {
-    if (!this.panel) {
-      const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, vscode.l10n.t('Generate Video'), vscode.ViewColumn.Active, webviewOptions(this.extensionUri, workspaceRoots()));
-      this.attach(panel, {});
-    } else {
-      this.panel.reveal();
-    }
-    if (seed.firstImage) this.slots = { ...this.slots, firstImage: seed.firstImage, images: [], video: undefined };
-    if (seed.images?.length) this.slots = { images: seed.images.slice(0, MAX_REFERENCE_IMAGES) };
-    if (seed.video) this.slots = { images: [], video: seed.video };
-    if (seed.prompt !== undefined) this.setPrompt(seed.prompt);
-    this.message = undefined;
-    this.postState();
-    return this.panel!;
-  }
-
-  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-    if (this.panel) {
-      panel.dispose(); // one panel
-      return;
-    }
-    const parsed = panelWebviewStateSchema.safeParse(state);
-    panel.webview.options = webviewOptions(this.extensionUri, workspaceRoots());
+    logger: Logger,
+    savedState: unknown,
+  ) {
+    super(panel, extensionUri, { name: 'the generation panel', page: { script: 'panel.js', style: 'panel.css', title: vscode.l10n.t('Generate Video') }, schema: panelToHostSchema, logger });
+    const parsed = panelWebviewStateSchema.safeParse(savedState);
     const saved = parsed.success ? parsed.data : {};
     const existing = (file: string | undefined) => (file && fs.existsSync(file) ? vscode.Uri.file(file) : undefined);
     this.slots = {
@@ -92,59 +66,35 @@ export class GenerationPanel implements vscode.WebviewPanelSerializer, vscode.Di
       images: (saved.slots?.images ?? []).map(existing).filter((u): u is vscode.Uri => u !== undefined),
       video: existing(saved.slots?.video),
     };
-    this.attach(panel, saved);
+    this.pendingPrompt = saved.prompt || undefined;
+    this.load();
+    this.render();
   }
 
-  dispose(): void {
-    this.panel?.dispose();
-    for (const d of this.disposables) d.dispose();
+  /** Puts media and a prompt into the panel (a command opened it with them). */
+  seed(seed: PanelSeed): void {
+    if (seed.firstImage) this.slots = { ...this.slots, firstImage: seed.firstImage, images: [], video: undefined };
+    if (seed.images?.length) this.slots = { images: seed.images.slice(0, MAX_REFERENCE_IMAGES) };
+    if (seed.video) this.slots = { images: [], video: seed.video };
+    if (seed.prompt !== undefined) this.pendingPrompt = seed.prompt;
+    this.message = undefined;
+    this.render();
+    this.sendPendingPrompt();
   }
 
-  private attach(panel: vscode.WebviewPanel, saved: { prompt?: string }): void {
-    this.panel = panel;
-    this.ready = false;
-    if (saved.prompt) this.pendingPrompt = saved.prompt;
-    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon-video.svg');
-    const subscriptions = [
-      panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)),
-      loadUntilReady(
-        () => (panel.webview.html = webviewHtml(panel.webview, this.extensionUri, { script: 'panel.js', style: 'panel.css', title: vscode.l10n.t('Generate Video') })),
-        () => this.ready,
-        () => panel.visible,
-        (attempt) => this.logger.warn(`The generation panel did not start; loading it again (${attempt}).`),
-      ),
-      panel.onDidDispose(() => {
-        subscriptions.forEach((d) => d.dispose());
-        if (this.panel === panel) {
-          this.panel = undefined;
-          this.slots = { images: [] };
-          this.message = undefined;
-        }
-      }),
-    ];
+  protected override onReady(): void {
+    this.sendPendingPrompt();
   }
 
-  private setPrompt(prompt: string): void {
-    if (this.ready) void this.post({ type: 'setPrompt', prompt });
-    else this.pendingPrompt = prompt;
+  private sendPendingPrompt(): void {
+    const prompt = this.pendingPrompt;
+    if (prompt === undefined || !this.isReady) return;
+    this.pendingPrompt = undefined;
+    void this.send({ type: 'setPrompt', prompt });
   }
 
-  private async onMessage(raw: unknown): Promise<void> {
-    const parsed = panelToHostSchema.safeParse(raw);
-    if (!parsed.success) {
-      this.logger.warn('Ignoring a malformed message from the generation panel.');
-      return;
-    }
-    const message: PanelToHost = parsed.data;
+  protected async onMessage(message: PanelToHost): Promise<void> {
     switch (message.type) {
-      case 'ready':
-        this.ready = true;
-        this.postState();
-        if (this.pendingPrompt !== undefined) {
-          void this.post({ type: 'setPrompt', prompt: this.pendingPrompt });
-          this.pendingPrompt = undefined;
-        }
-        return;
       case 'pick':
         return this.pick(message.slot);
       case 'drop':
@@ -153,7 +103,7 @@ export class GenerationPanel implements vscode.WebviewPanelSerializer, vscode.Di
         if (message.slot === 'images') this.slots.images.splice(message.index, 1);
         else this.slots[message.slot] = undefined;
         this.message = undefined;
-        return this.postState();
+        return this.render();
       case 'generate':
         return this.generate(message);
       case 'showJobs':
@@ -163,13 +113,7 @@ export class GenerationPanel implements vscode.WebviewPanelSerializer, vscode.Di
   }
 
   private async pick(slot: PanelSlot): Promise<void> {
-    const video = slot === 'video';
-    const picked = await vscode.window.showOpenDialog({
-      canSelectMany: slot === 'images',
-      defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
-      filters: video ? { [vscode.l10n.t('Videos')]: VIDEO_EXTENSIONS } : { [vscode.l10n.t('Images')]: IMAGE_EXTENSIONS },
-      openLabel: vscode.l10n.t('Use'),
-    });
+    const picked = await pickMediaFiles(slot === 'video' ? 'video' : 'image', { many: slot === 'images' });
     if (picked?.length) this.fill(slot, picked);
   }
 
@@ -193,7 +137,7 @@ export class GenerationPanel implements vscode.WebviewPanelSerializer, vscode.Di
       this.slots[slot] = accepted[0];
     }
     this.message = refused.length ? { kind: 'error', text: vscode.l10n.t('Not added: {0}.', refused.join('; ')) } : undefined;
-    this.postState();
+    this.render();
   }
 
   private async generate(message: Extract<PanelToHost, { type: 'generate' }>): Promise<void> {
@@ -211,7 +155,7 @@ export class GenerationPanel implements vscode.WebviewPanelSerializer, vscode.Di
     };
     this.busy = true;
     this.message = undefined;
-    this.postState();
+    this.render();
     try {
       const id = await this.flow.runFromPanel(options);
       this.message = id ? { kind: 'info', text: vscode.l10n.t('Queued as {0}. It is saved to your workspace when ready.', id) } : undefined;
@@ -219,12 +163,11 @@ export class GenerationPanel implements vscode.WebviewPanelSerializer, vscode.Di
       this.message = { kind: 'error', text: describeError(error) };
     } finally {
       this.busy = false;
-      this.postState();
+      this.render();
     }
   }
 
-  private postState(): void {
-    if (!this.panel || !this.ready) return;
+  private render(): void {
     const webview = this.panel.webview;
     const item = (uri: vscode.Uri, kind: 'image' | 'video'): SlotItem => ({
       file: uri.fsPath,
@@ -254,11 +197,7 @@ export class GenerationPanel implements vscode.WebviewPanelSerializer, vscode.Di
       message: this.message,
       labels: labels(),
     };
-    void this.post({ type: 'state', state });
-  }
-
-  private post(message: HostToPanel): Thenable<boolean> {
-    return this.panel?.webview.postMessage(message) ?? Promise.resolve(false);
+    this.postState({ type: 'state', state });
   }
 }
 

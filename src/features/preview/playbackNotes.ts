@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import { l10n } from '../../core/common/l10n';
 import { codecLabel, type Playability, type PlaybackHost, type PlayabilityNote } from '../../core/media/playability';
 import type { AudioCodec, VideoCodec } from '../../core/media/mp4Codecs';
 
@@ -19,32 +19,32 @@ function localizeNote(note: PlayabilityNote, playability: Playability, host: Pla
   switch (note.code) {
     case 'videoUnplayable':
       return desktop
-        ? vscode.l10n.t("This video uses {0}, which VS Code's desktop app cannot decode.", codec)
-        : vscode.l10n.t('This video uses {0}, which this browser cannot decode.', codec);
+        ? l10n.t("This video uses {0}, which VS Code's desktop app cannot decode.", codec)
+        : l10n.t('This video uses {0}, which this browser cannot decode.', codec);
     case 'audioUnplayable':
       if (playability.video === 'unplayable') {
-        return desktop ? vscode.l10n.t("VS Code's desktop app cannot play its {0} audio either.", codec) : vscode.l10n.t('This browser cannot play its {0} audio either.', codec);
+        return desktop ? l10n.t("VS Code's desktop app cannot play its {0} audio either.", codec) : l10n.t('This browser cannot play its {0} audio either.', codec);
       }
       return desktop
-        ? vscode.l10n.t("VS Code's desktop app cannot play {0} audio, so this video plays without sound.", codec)
-        : vscode.l10n.t('This browser cannot play {0} audio, so this video plays without sound.', codec);
+        ? l10n.t("VS Code's desktop app cannot play {0} audio, so this video plays without sound.", codec)
+        : l10n.t('This browser cannot play {0} audio, so this video plays without sound.', codec);
     case 'videoMayNotPlay':
-      return vscode.l10n.t('This video uses {0}; whether it plays here depends on the browser and the device.', codec);
+      return l10n.t('This video uses {0}; whether it plays here depends on the browser and the device.', codec);
     case 'audioMayNotPlay':
-      return vscode.l10n.t('The audio uses {0}; whether it plays here depends on the browser and the device.', codec);
+      return l10n.t('The audio uses {0}; whether it plays here depends on the browser and the device.', codec);
     case 'unknownVideoCodec':
-      return vscode.l10n.t('This video uses a codec the preview does not recognise ("{0}"), so it may not play here.', codec);
+      return l10n.t('This video uses a codec the preview does not recognise ("{0}"), so it may not play here.', codec);
     case 'unknownAudioCodec':
-      return vscode.l10n.t('The audio uses a codec the preview does not recognise ("{0}"), so it may not play here.', codec);
+      return l10n.t('The audio uses a codec the preview does not recognise ("{0}"), so it may not play here.', codec);
     case 'encrypted':
       return note.track === 'audio'
-        ? vscode.l10n.t('The audio of this video is encrypted (DRM-protected), which the preview cannot play.')
-        : vscode.l10n.t('This video is encrypted (DRM-protected), which the preview cannot play.');
+        ? l10n.t('The audio of this video is encrypted (DRM-protected), which the preview cannot play.')
+        : l10n.t('This video is encrypted (DRM-protected), which the preview cannot play.');
     case 'noVideoTrack':
-      return vscode.l10n.t('This file has no video track.');
+      return l10n.t('This file has no video track.');
     case 'containerMayNotPlay':
-      return vscode.l10n.t('The tracks of this file could not be read, or its container (Matroska) may not play here.');
+      return l10n.t('The tracks of this file could not be read, or its container (Matroska) may not play here.');
     case 'unreadable':
-      return vscode.l10n.t("The video's codecs could not be read: {0}", note.message.replace(/^The video's codecs could not be read\. /, ''));
+      return l10n.t("The video's codecs could not be read: {0}", note.message.replace(/^The video's codecs could not be read\. /, ''));
   }
 }

@@ -3,11 +3,11 @@ import * as vscode from 'vscode';
 import { OmniVideoError } from '../../core/common/errors';
 import { MAX_REFERENCE_IMAGES } from '../../core/api/modeRequests';
 import { explorerSelection } from '../../generation/mediaRefs';
+import { MAX_PROMPT_CHARS } from '../../core/api/schemas';
 import { showError } from '../../host/showError';
-import { pickOne, type GenerationFlow } from '../../generation/generationFlow';
-
-export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'gif'];
-export const VIDEO_EXTENSIONS = ['mp4', 'mov', 'webm'];
+import type { GenerationFlow } from '../../generation/generationFlow';
+import { pickMediaFiles } from '../../host/mediaPicker';
+import { pickOne } from '../../host/quickPick';
 
 /** An argument object from a keybinding, a task, another extension or a test (not an explorer Uri). */
 function isOptionsObject(value: unknown): boolean {
@@ -18,14 +18,7 @@ function isOptionsObject(value: unknown): boolean {
 async function chooseFiles(clicked: unknown, selected: unknown, kind: 'image' | 'video', many: boolean, title: string): Promise<vscode.Uri[] | undefined> {
   const fromExplorer = explorerSelection(clicked, selected);
   if (fromExplorer.length) return fromExplorer;
-  const extensions = kind === 'image' ? IMAGE_EXTENSIONS : VIDEO_EXTENSIONS;
-  return vscode.window.showOpenDialog({
-    title,
-    canSelectMany: many,
-    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
-    filters: { [kind === 'image' ? vscode.l10n.t('Images') : vscode.l10n.t('Videos')]: extensions },
-    openLabel: vscode.l10n.t('Use'),
-  });
+  return pickMediaFiles(kind, { many, title });
 }
 
 /** Generate Video from Image…: one image as the first frame. */
@@ -81,4 +74,34 @@ export async function editVideo(flow: GenerationFlow, clicked?: unknown, selecte
   if (!files?.length) return undefined;
   const clip = clicked instanceof vscode.Uri ? clicked : files[0];
   return flow.runInteractive('video', { video: clip });
+}
+
+/**
+ * Omni Video: Generate Video from Selection — the selected text is the prompt. Interactively it can be
+ * edited before sending; with an options object (no `prompt`) nothing is asked.
+ */
+export async function generateFromSelection(flow: GenerationFlow, options?: unknown): Promise<string | undefined> {
+  const scripted = options !== undefined && options !== null;
+  if (scripted && (typeof options !== 'object' || Array.isArray(options) || 'prompt' in options)) {
+    throw new Error(vscode.l10n.t('omniVideo.generateFromSelection takes an options object without "prompt": the selection is the prompt.'));
+  }
+  const editor = vscode.window.activeTextEditor;
+  const selected = editor?.selections
+    .map((selection) => editor.document.getText(selection))
+    .filter((text) => text.trim() !== '')
+    .join('\n')
+    .trim() ?? '';
+  const length = Array.from(selected).length;
+  const problem = !selected
+    ? vscode.l10n.t('Omni Video: select the text to use as the prompt first.')
+    : length > MAX_PROMPT_CHARS
+      ? vscode.l10n.t('Omni Video: the selection is {0} characters long; a prompt can have at most {1}. Select less text.', length, MAX_PROMPT_CHARS)
+      : undefined;
+  if (problem) {
+    void vscode.window.showErrorMessage(problem);
+    if (scripted) throw new Error(problem);
+    return undefined;
+  }
+  if (!scripted) return flow.runInteractive('text', {}, { initialPrompt: selected });
+  return flow.runScripted({ ...(options as object), prompt: selected });
 }

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
-import type { JobStore } from '../../core/jobs/jobStore';
 import type { Logger } from '../../core/common/logger';
+import { modeLabel } from '../../core/jobs/jobLabels';
+import type { JobStore } from '../../core/jobs/jobStore';
 import { readSidecar, type Sidecar } from '../../core/jobs/sidecar';
-import { GALLERY_VIEW_TYPE, galleryToHostSchema, type GalleryEntry, type GalleryLabels, type HostToGallery } from '../../shared/galleryProtocol';
+import { galleryToHostSchema, type GalleryEntry, type GalleryLabels, type GalleryToHost, type HostToGallery } from '../../shared/galleryProtocol';
+import { VIDEO_GLOB } from '../../shared/ids';
 import { copyPrompt } from '../../host/copyPrompt';
-import { modeLabel } from '../../host/modeLabels';
-import { loadUntilReady, webviewHtml, webviewOptions, workspaceRoots } from '../../webview/webviewHtml';
+import { WebviewHost } from '../../webview/webviewHost';
 
 /** A generated video found in the workspace: the file and its sidecar. */
 interface Found {
@@ -13,7 +14,6 @@ interface Found {
   sidecar: Sidecar;
 }
 
-const VIDEO_GLOB = '**/*.{mp4,mov,webm}';
 const MAX_VIDEOS = 5000;
 
 /**
@@ -35,81 +35,30 @@ export async function findGeneratedVideos(): Promise<Found[]> {
 
 /**
  * The gallery (`omniVideo.openGallery`): the workspace's generated videos with their prompts, from
- * their sidecars. One panel, restored after a reload, rescanned when videos or sidecars change.
+ * their sidecars; rescanned when videos or sidecars change.
  */
-export class GalleryPanel implements vscode.WebviewPanelSerializer, vscode.Disposable {
-  private panel: vscode.WebviewPanel | undefined;
+export class GalleryView extends WebviewHost<GalleryToHost, HostToGallery> {
   private found: Found[] = [];
   private scanning = false;
-  private ready = false;
   private rescanTimer: NodeJS.Timeout | undefined;
-  private readonly panelDisposables: vscode.Disposable[] = [];
 
-  constructor(
-    private readonly extensionUri: vscode.Uri,
-    private readonly store: JobStore,
-    private readonly logger: Logger,
-  ) {}
-
-  /** Opens (or reveals) the gallery; resolves once it has been scanned. */
-  async open(): Promise<vscode.WebviewPanel> {
-    if (this.panel) {
-      this.panel.reveal();
-    } else {
-      this.attach(vscode.window.createWebviewPanel(GALLERY_VIEW_TYPE, vscode.l10n.t('Video Gallery'), vscode.ViewColumn.Active, webviewOptions(this.extensionUri, workspaceRoots())));
-    }
-    const panel = this.panel!;
-    await this.scan();
-    return panel;
+  constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, store: JobStore, logger: Logger) {
+    super(panel, extensionUri, { name: 'the gallery', page: { script: 'gallery.js', style: 'gallery.css', title: vscode.l10n.t('Video Gallery') }, schema: galleryToHostSchema, logger });
+    const watcher = this._register(vscode.workspace.createFileSystemWatcher('**/*.{json,mp4,mov,webm}'));
+    for (const event of [watcher.onDidCreate, watcher.onDidChange, watcher.onDidDelete]) this._register(event(() => this.scheduleRescan()));
+    this._register(store.onDidChange((job) => job.phase === 'saved' && this.scheduleRescan()));
+    this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.scheduleRescan()));
+    this._register({ dispose: () => clearTimeout(this.rescanTimer) });
+    this.load();
+    this.firstScan = this.scan();
   }
+
+  /** The scan a new gallery starts with. */
+  readonly firstScan: Promise<void>;
 
   /** The files the gallery lists, in order (tests read it). */
   get files(): readonly vscode.Uri[] {
     return this.found.map((f) => f.file);
-  }
-
-  async deserializeWebviewPanel(panel: vscode.WebviewPanel): Promise<void> {
-    if (this.panel) {
-      panel.dispose();
-      return;
-    }
-    panel.webview.options = webviewOptions(this.extensionUri, workspaceRoots());
-    this.attach(panel);
-    await this.scan();
-  }
-
-  dispose(): void {
-    this.panel?.dispose();
-  }
-
-  private attach(panel: vscode.WebviewPanel): void {
-    this.panel = panel;
-    this.ready = false;
-    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon-video.svg');
-    const watcher = vscode.workspace.createFileSystemWatcher('**/*.{json,mp4,mov,webm}');
-    this.panelDisposables.push(
-      panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)),
-      loadUntilReady(
-        () => (panel.webview.html = webviewHtml(panel.webview, this.extensionUri, { script: 'gallery.js', style: 'gallery.css', title: vscode.l10n.t('Video Gallery') })),
-        () => this.ready,
-        () => panel.visible,
-        (attempt) => this.logger.warn(`The gallery did not start; loading it again (${attempt}).`),
-      ),
-      watcher,
-      watcher.onDidCreate(() => this.scheduleRescan()),
-      watcher.onDidChange(() => this.scheduleRescan()),
-      watcher.onDidDelete(() => this.scheduleRescan()),
-      this.store.onDidChange((job) => {
-        if (job.phase === 'saved') this.scheduleRescan();
-      }),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => this.scheduleRescan()),
-      panel.onDidDispose(() => {
-        if (this.panel !== panel) return;
-        this.panel = undefined;
-        clearTimeout(this.rescanTimer);
-        for (const d of this.panelDisposables.splice(0)) d.dispose();
-      }),
-    );
   }
 
   private scheduleRescan(): void {
@@ -117,39 +66,28 @@ export class GalleryPanel implements vscode.WebviewPanelSerializer, vscode.Dispo
     this.rescanTimer = setTimeout(() => void this.scan(), 400);
   }
 
-  private async scan(): Promise<void> {
-    if (!this.panel) return;
+  async scan(): Promise<void> {
     this.scanning = true;
-    this.postState();
+    this.render();
     try {
       this.found = await findGeneratedVideos();
     } catch (error) {
       this.logger.error(`The gallery could not list the workspace's videos: ${String(error)}`);
     } finally {
       this.scanning = false;
-      this.postState();
+      this.render();
     }
   }
 
-  private async onMessage(raw: unknown): Promise<void> {
-    const parsed = galleryToHostSchema.safeParse(raw);
-    if (!parsed.success) {
-      this.logger.warn('Ignoring a malformed message from the gallery webview.');
-      return;
-    }
-    const message = parsed.data;
+  protected async onMessage(message: GalleryToHost): Promise<void> {
     switch (message.type) {
-      case 'ready':
-        this.ready = true;
-        this.postState();
-        return;
       case 'refresh':
         return this.scan();
       case 'generate':
         await vscode.commands.executeCommand('omniVideo.openPanel');
         return;
     }
-    const entry = this.found[message.index];
+    const entry = message.type === 'ready' ? undefined : this.found[message.index];
     if (!entry) return;
     switch (message.type) {
       case 'open':
@@ -164,8 +102,7 @@ export class GalleryPanel implements vscode.WebviewPanelSerializer, vscode.Dispo
     }
   }
 
-  private postState(): void {
-    if (!this.panel || !this.ready) return;
+  private render(): void {
     const webview = this.panel.webview;
     const entries = this.found.map(({ file, sidecar }): GalleryEntry => {
       const created = Date.parse(sidecar.createdAt);
@@ -182,8 +119,7 @@ export class GalleryPanel implements vscode.WebviewPanelSerializer, vscode.Dispo
         created: Number.isFinite(created) ? new Date(created).toLocaleString(vscode.env.language) : undefined,
       };
     });
-    const message: HostToGallery = { type: 'state', state: { entries, scanning: this.scanning, labels: labels() } };
-    void webview.postMessage(message);
+    this.postState({ type: 'state', state: { entries, scanning: this.scanning, labels: labels() } });
   }
 }
 

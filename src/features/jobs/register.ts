@@ -1,0 +1,32 @@
+import * as vscode from 'vscode';
+import type { JobManager } from '../../core/jobs/jobManager';
+import type { JobRecord } from '../../core/jobs/jobModel';
+import type { GenerationFlow } from '../../generation/generationFlow';
+import { JOBS_VIEW_ID } from '../../shared/ids';
+import { clearFinishedJobs, copyJobPrompt, regenerateJob, removeJob, retryJob, revealJobFile, showJobs, stopTrackingJob } from './jobCommands';
+import { JobsTreeProvider } from './jobsTree';
+import { announceFinishedJob, type VideoOpener } from './notifications';
+import { JobsStatusBarItem } from './statusBar';
+
+/** The jobs view, the status bar item, the job commands, and the notice when a job ends. */
+export function registerJobs(manager: JobManager, flow: GenerationFlow, onJobFinished: vscode.Event<JobRecord>, previews: VideoOpener): vscode.Disposable {
+  const store = manager.store;
+  const tree = new JobsTreeProvider(store);
+  const commands: Record<string, (arg?: unknown) => unknown> = {
+    'omniVideo.showJobs': () => showJobs(),
+    'omniVideo.revealJobFile': (arg) => revealJobFile(store, arg),
+    'omniVideo.copyJobPrompt': (arg) => copyJobPrompt(store, arg),
+    'omniVideo.stopTrackingJob': (arg) => stopTrackingJob(store, arg),
+    'omniVideo.removeJob': (arg) => removeJob(store, arg),
+    'omniVideo.retryJob': (arg) => retryJob(manager, arg),
+    'omniVideo.regenerateJob': (arg) => regenerateJob(store, flow, arg),
+    'omniVideo.clearFinishedJobs': () => clearFinishedJobs(store),
+  };
+  return vscode.Disposable.from(
+    tree,
+    vscode.window.createTreeView(JOBS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false }),
+    new JobsStatusBarItem(store),
+    onJobFinished((job) => announceFinishedJob(job, previews)),
+    ...Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, handler)),
+  );
+}

@@ -1,0 +1,15 @@
+/** Names the manifest (package.json) and the code share; test/unit/manifest.test.ts checks they agree. */
+
+/** The preview panel of `omniVideo.openPreview`, one per file. */
+export const PREVIEW_VIEW_TYPE = 'omniVideo.preview';
+/** The custom editor ("Open With… → Omni Video Preview"): the same preview for any video file. */
+export const VIDEO_EDITOR_VIEW_TYPE = 'omniVideo.videoPreview';
+export const PANEL_VIEW_TYPE = 'omniVideo.generationPanel';
+export const GALLERY_VIEW_TYPE = 'omniVideo.gallery';
+export const JOBS_VIEW_ID = 'omniVideo.jobs';
+
+/** The file types media slots, pickers and the explorer menus take (read from the bytes before sending). */
+export const IMAGE_EXTENSIONS: readonly string[] = ['png', 'jpg', 'jpeg', 'webp', 'gif'];
+export const VIDEO_EXTENSIONS: readonly string[] = ['mp4', 'mov', 'webm'];
+/** Every video file of a workspace, for `findFiles` and file watchers. */
+export const VIDEO_GLOB = `**/*.{${VIDEO_EXTENSIONS.join(',')}}`;
