@@ -37,7 +37,7 @@ const targets = [
     target: 'node20',
   },
   // One browser bundle per webview.
-  ...['preview', 'panel', 'gallery'].map((name) => ({
+  ...['preview', 'panel', 'gallery', 'usage'].map((name) => ({
     entryPoints: [`media/${name}.ts`],
     outfile: `dist/media/${name}.js`,
     platform: 'browser',

@@ -51,7 +51,7 @@ function build(state: PanelState): void {
   prompt.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
-      generate();
+      generate(false);
     }
   });
   const recent = el('select', { id: 'recent' });
@@ -79,7 +79,15 @@ function build(state: PanelState): void {
 
   const generateButton = el('button', { id: 'generate', text: l.generate });
   generateButton.type = 'button';
-  generateButton.addEventListener('click', generate);
+  generateButton.addEventListener('click', () => generate(false));
+  const previewButton = el('button', { id: 'previewRequest', className: 'secondary', text: l.previewRequest });
+  previewButton.type = 'button';
+  previewButton.addEventListener('click', () => generate(true));
+  const aspectNote = el('p', { id: 'aspect-note', className: 'aspect-note' });
+  const aspect = params.querySelector<HTMLSelectElement>('#aspectRatio');
+  const showAspectNote = () => (aspectNote.textContent = l.aspectNotes[aspect?.value ?? ''] ?? '');
+  aspect?.addEventListener('change', showAspectNote);
+  showAspectNote();
 
   root.append(
     el('h1', { text: l.title }),
@@ -89,8 +97,9 @@ function build(state: PanelState): void {
     el('div', { className: 'recent-row' }, recent),
     slots,
     params,
-    el('p', { className: 'billing', text: l.billing }),
-    el('div', { className: 'submit-row' }, generateButton),
+    aspectNote,
+    el('p', { className: 'billing', id: 'billing', text: l.billing }),
+    el('div', { className: 'submit-row' }, generateButton, previewButton),
     el('p', { id: 'message', className: 'message' }),
   );
   byId('mode').setAttribute('role', 'status');
@@ -204,6 +213,7 @@ function render(state: PanelState): void {
   message.className = `message ${state.message?.kind ?? ''}`;
   const button = byId<HTMLButtonElement>('generate');
   button.textContent = state.busy ? l.submitting : l.generate;
+  byId('billing').textContent = l.billing;
   updateGenerate();
   saveState();
 }
@@ -213,9 +223,11 @@ function updateGenerate(): void {
   if (!button || !current) return;
   const prompt = byId<HTMLTextAreaElement>('prompt').value.trim();
   button.disabled = current.busy || 'error' in current.mode || prompt === '';
+  byId<HTMLButtonElement>('previewRequest').disabled = button.disabled;
 }
 
-function generate(): void {
+/** Generate, or with `dryRun` Preview Request: the same request, shown instead of sent. */
+function generate(dryRun: boolean): void {
   if (!current || byId<HTMLButtonElement>('generate').disabled) return;
   const value = (id: string) => byId<HTMLSelectElement>(id).value;
   vscode.postMessage({
@@ -225,6 +237,7 @@ function generate(): void {
     aspectRatio: value('aspectRatio'),
     ...(value('resolution') ? { resolution: value('resolution') } : {}),
     ...(value('fps') ? { fps: Number(value('fps')) } : {}),
+    ...(dryRun ? { dryRun } : {}),
   });
 }
 

@@ -16,44 +16,9 @@ function render(info: PreviewInfo): void {
   // panel or a custom editor is rebuilt when shown again).
   const saved = vscode.getState();
   const startAt = info.startAt ?? (saved?.file === info.file ? saved.currentTime : undefined);
-  vscode.setState({ file: info.file, currentTime: startAt });
+  vscode.setState({ file: info.file, currentTime: startAt, failedJob: info.failure ? true : undefined });
 
-  const video = el('video');
-  currentVideo = video;
-  video.controls = true;
-  video.loop = true;
-  video.playsInline = true;
-  video.preload = 'auto';
-  video.src = info.videoSrc;
-  video.setAttribute('aria-label', info.prompt ?? info.fileName);
-  const message = el('div', { className: 'message' });
-  message.setAttribute('role', 'status');
-  message.hidden = true;
-
-  const notes = el('div', { className: 'notes' });
-  notes.setAttribute('role', 'note');
-  for (const note of info.playbackNotes) notes.append(el('p', { text: note }));
-  notes.hidden = info.playbackNotes.length === 0;
-
-  video.addEventListener('loadedmetadata', () => {
-    if (startAt && startAt < video.duration) video.currentTime = startAt;
-    void play(video, message, info);
-  });
-  if (info.expectAudio) watchAudio(video, notes, info);
-  video.addEventListener('error', () => {
-    const code = video.error?.code ?? 0;
-    message.hidden = false;
-    message.textContent = `${info.labels.playbackError} (${code})`;
-    vscode.postMessage({ type: 'playback', state: 'error', detail: `MediaError ${code}` });
-  });
-  let lastSaved = 0;
-  video.addEventListener('timeupdate', () => {
-    if (Math.abs(video.currentTime - lastSaved) > 1) {
-      lastSaved = video.currentTime;
-      vscode.setState({ file: info.file, currentTime: video.currentTime });
-    }
-  });
-
+  const player = info.videoSrc ? videoPlayer(info, info.videoSrc, startAt) : failureBox(info);
   const meta = el('dl', { className: 'meta' });
   const row = (label: string, value: string | undefined) => {
     if (value) meta.append(el('dt', { text: label }), el('dd', { text: value }));
@@ -97,7 +62,7 @@ function render(info: PreviewInfo): void {
   if (info.actions.regenerate) button(info.labels.regenerate, 'regenerate');
   if (info.actions.useAsReference) button(info.labels.useAsReference, 'useAsReference');
   if (info.actions.insertIntoDocument) button(info.labels.insertIntoDocument, 'insertIntoDocument');
-  button(info.labels.reveal, 'reveal');
+  if (info.videoSrc) button(info.labels.reveal, 'reveal');
   if (info.prompt) button(info.labels.copyPrompt, 'copyPrompt');
 
   const details = el('section', { className: 'details' });
@@ -111,7 +76,69 @@ function render(info: PreviewInfo): void {
   if (info.sources.length) details.append(el('h2', { text: info.labels.madeFrom }), sources);
   details.append(actions);
 
-  root.append(el('div', { className: 'player' }, video, message, notes), details);
+  root.append(player, details);
+}
+
+/** The video, with its playback message and notes. */
+function videoPlayer(info: PreviewInfo, src: string, startAt: number | undefined): HTMLElement {
+  const video = el('video');
+  currentVideo = video;
+  video.controls = true;
+  video.loop = true;
+  video.playsInline = true;
+  video.preload = 'auto';
+  video.src = src;
+  video.setAttribute('aria-label', info.prompt ?? info.fileName);
+  const message = el('div', { className: 'message' });
+  message.setAttribute('role', 'status');
+  message.hidden = true;
+
+  const notes = el('div', { className: 'notes' });
+  notes.setAttribute('role', 'note');
+  for (const note of info.playbackNotes) notes.append(el('p', { text: note }));
+  notes.hidden = info.playbackNotes.length === 0;
+
+  video.addEventListener('loadedmetadata', () => {
+    if (startAt && startAt < video.duration) video.currentTime = startAt;
+    void play(video, message, info);
+  });
+  if (info.expectAudio) watchAudio(video, notes, info);
+  video.addEventListener('error', () => {
+    const code = video.error?.code ?? 0;
+    message.hidden = false;
+    message.textContent = `${info.labels.playbackError} (${code})`;
+    vscode.postMessage({ type: 'playback', state: 'error', detail: `MediaError ${code}` });
+  });
+  let lastSaved = 0;
+  video.addEventListener('timeupdate', () => {
+    if (Math.abs(video.currentTime - lastSaved) > 1) {
+      lastSaved = video.currentTime;
+      vscode.setState({ file: info.file, currentTime: video.currentTime });
+    }
+  });
+
+  return el('div', { className: 'player' }, video, message, notes);
+}
+
+/** A job that failed: the server's words, what they mean, and the next step (which says it is billed). */
+function failureBox(info: PreviewInfo): HTMLElement {
+  currentVideo = undefined;
+  const failure = info.failure!;
+  const action = el('button', { text: failure.action });
+  action.type = 'button';
+  action.addEventListener('click', () => vscode.postMessage({ type: 'failureAction' }));
+  const box = el(
+    'div',
+    { className: 'failure' },
+    el('h1', { text: info.labels.failed }),
+    el('p', { className: 'sentence', text: failure.sentence }),
+    el('h2', { text: info.labels.serverSaid }),
+    el('p', { className: 'server', text: failure.serverMessage }),
+    el('div', { className: 'actions' }, action),
+    el('p', { className: 'muted', text: failure.actionDetail }),
+  );
+  box.setAttribute('role', 'alert');
+  return el('div', { className: 'player' }, box);
 }
 
 async function play(video: HTMLVideoElement, message: HTMLElement, info: PreviewInfo): Promise<void> {

@@ -4,6 +4,7 @@ import { useTranslator } from './core/common/l10n';
 import { JobManager } from './core/jobs/jobManager';
 import type { JobRecord } from './core/jobs/jobModel';
 import { JobStore } from './core/jobs/jobStore';
+import { UsageLedger } from './core/jobs/usageLedger';
 import { registerApiKey } from './features/apiKey/register';
 import { registerChain } from './features/chain/register';
 import { registerDocuments } from './features/documents/register';
@@ -12,8 +13,10 @@ import { registerGenerate } from './features/generate/register';
 import { registerJobs } from './features/jobs/register';
 import { registerPanel } from './features/panel/register';
 import { registerPreview } from './features/preview/register';
+import { registerUsage } from './features/usage/register';
 import { GenerationFlow } from './generation/generationFlow';
 import { GenerationService } from './generation/generationService';
+import { RequestDocuments } from './generation/requestDocuments';
 import { ApiKeyStore } from './host/apiKeyStore';
 import { apiClientFactory } from './host/network';
 import { readSettings } from './host/settings';
@@ -31,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): OmniVideoApi {
   const store = new JobStore(context.workspaceState, log);
   const clients = apiClientFactory(keys, log, context.extension.packageJSON.version);
   const finished = new vscode.EventEmitter<JobRecord>();
+  const ledger = new UsageLedger(context.globalState, log);
   const manager = new JobManager({
     client: clients.client,
     store,
@@ -38,16 +42,20 @@ export function activate(context: vscode.ExtensionContext): OmniVideoApi {
     pollIntervalMs: () => readSettings().pollIntervalSeconds * 1000,
     onAuthRequired: (error) => showError(error),
     onJobFinished: (job) => finished.fire(job),
+    ledger,
+    dailyLimit: () => readSettings().dailyLimit,
   });
   const service = new GenerationService(manager, keys, log);
-  const flow = new GenerationFlow(service, context.workspaceState, context.globalState);
+  const requests = new RequestDocuments();
+  const flow = new GenerationFlow(service, context.workspaceState, context.globalState, requests);
   const previews = registerPreview(context, store, log);
-  const panel = registerPanel(context, flow, log);
+  const panel = registerPanel(context, flow, store, log);
   context.subscriptions.push(
     log,
     keys,
     clients,
     finished,
+    requests,
     { dispose: () => manager.dispose() },
     previews,
     panel,
@@ -57,9 +65,10 @@ export function activate(context: vscode.ExtensionContext): OmniVideoApi {
     registerDocuments(store, previews),
     registerChain({ frames: previews, panel, flow, store, logger: log }),
     registerGallery(context, store, log),
+    registerUsage(context, ledger, log),
   );
   manager.resume();
-  const api = createPublicApi(manager, service, context.subscriptions);
+  const api = createPublicApi(manager, service, ledger, context.subscriptions);
   const loaded = typeof __omniVideoLoadStart === 'number' ? ` (the bundle evaluated in ${(activateStart - __omniVideoLoadStart).toFixed(1)} ms before it)` : '';
   log.info(`activate() took ${(performance.now() - activateStart).toFixed(1)} ms${loaded}`);
   return api;

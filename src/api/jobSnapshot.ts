@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { FailureKind } from '../core/jobs/failureKind';
 import type { JobRecord } from '../core/jobs/jobModel';
 import type { JobMode, JobStatus } from '../core/api/schemas';
 
@@ -11,6 +12,8 @@ export interface JobSnapshot {
   progress: number;
   file?: vscode.Uri;
   error?: string;
+  /** Why a failed job failed: the prompt or a media input was refused, the service failed, it expired. */
+  failureKind?: FailureKind;
   seconds?: string;
   size?: string;
   createdAt: number;
@@ -27,6 +30,7 @@ export function toSnapshot(job: JobRecord): JobSnapshot {
     progress: job.progress,
     file: job.file ? vscode.Uri.file(job.file) : undefined,
     error: job.error,
+    failureKind: job.phase === 'failed' ? job.failureKind : undefined,
     seconds: job.seconds,
     size: job.size,
     createdAt: job.createdAt,

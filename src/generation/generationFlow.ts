@@ -1,11 +1,17 @@
 import * as vscode from 'vscode';
+import type { RequestPreview } from '../core/api/requestPreview';
 import { ASPECT_RATIOS, SECONDS, type AspectRatio, type JobMode, type Seconds } from '../core/api/schemas';
 import { OmniVideoError, describeError } from '../core/common/errors';
 import { inertMessageText } from '../core/common/messageText';
 import { pickOne } from '../host/quickPick';
 import { readSettings } from '../host/settings';
 import { showError } from '../host/showError';
+import { confirmBilling, showPreflightNotes } from './billing';
 import { outputFolder, parseGenerateOptions, type GenerationService, type MediaOptions } from './generationService';
+import type { RequestDocuments } from './requestDocuments';
+
+/** What a scripted generate resolves to: the job id, or with `dryRun` the request it would send. */
+export type ScriptedResult = string | RequestPreview;
 
 const DRAFT_KEY = 'omniVideo.promptDraft';
 const RECENT_PROMPTS = 'omniVideo.recentPrompts';
@@ -27,17 +33,37 @@ export class GenerationFlow {
     private readonly service: GenerationService,
     private readonly workspaceState: vscode.Memento,
     private readonly globalState: vscode.Memento,
+    private readonly requests: RequestDocuments,
   ) {}
 
-  /** Scripted: `options` is the argument object of docs/product.md. */
-  async runScripted(options: unknown): Promise<string> {
+  /**
+   * Scripted: `options` is the argument object of docs/product.md. Resolves to the job id, or with
+   * `dryRun` to the request that would be sent (nothing is sent).
+   */
+  async runScripted(options: unknown): Promise<ScriptedResult> {
     try {
       const parsed = parseGenerateOptions(options);
+      if (parsed.dryRun) return await this.service.preview(await this.service.prepareInputs(parsed), parsed);
       return (await withSubmitProgress(() => this.service.generate(parsed, false))).id;
     } catch (error) {
       showError(error);
       throw error instanceof OmniVideoError ? new Error(describeError(error)) : error;
     }
+  }
+
+  /** Preview Request with an options object: shows the request Generate would send and resolves to it. */
+  async previewScripted(options: unknown): Promise<RequestPreview> {
+    const preview = await this.runScripted({ ...(typeof options === 'object' ? options : {}), dryRun: true });
+    await this.requests.show(preview as RequestPreview);
+    return preview as RequestPreview;
+  }
+
+  /** Preview Request in the generation panel: the request its Generate would send, shown; nothing sent. */
+  async previewFromPanel(options: unknown): Promise<RequestPreview> {
+    const parsed = parseGenerateOptions(options);
+    const preview = await this.service.preview(await this.service.prepareInputs(parsed), parsed);
+    await this.requests.show(preview);
+    return preview;
   }
 
   /**
@@ -49,6 +75,7 @@ export class GenerationFlow {
     const parsed = parseGenerateOptions(options);
     const inputs = await this.service.prepareInputs(parsed);
     if (inputs.warnings.length && !(await confirmWarnings(inputs.warnings))) return undefined;
+    if (!(await confirmBilling(1, vscode.l10n.t('this video')))) return undefined;
     const { id } = await withSubmitProgress(() => this.service.submit(inputs, parsed, true));
     await this.remember(parsed.prompt, parsed.seconds ?? readSettings().seconds, parsed.aspectRatio ?? readSettings().aspectRatio);
     return id;
@@ -64,7 +91,7 @@ export class GenerationFlow {
   async runInteractive(
     mode: JobMode,
     media: MediaOptions | MediaStep,
-    options: { initialPrompt?: string; preferred?: { seconds?: Seconds; aspectRatio?: AspectRatio } } = {},
+    options: { initialPrompt?: string; preferred?: { seconds?: Seconds; aspectRatio?: AspectRatio }; dryRun?: boolean } = {},
   ): Promise<string | undefined> {
     try {
       outputFolder(); // fail before asking anything when no folder is open
@@ -96,6 +123,12 @@ export class GenerationFlow {
         options.preferred?.aspectRatio ? vscode.l10n.t('as before') : undefined,
       );
       if (!aspectRatio) return undefined;
+      if (options.dryRun) {
+        await this.requests.show(await this.service.preview(inputs, { prompt, seconds, aspectRatio }));
+        return undefined;
+      }
+      showPreflightNotes(this.globalState, { aspectRatio });
+      if (!(await confirmBilling(1, vscode.l10n.t('this video')))) return undefined;
       const { id } = await withSubmitProgress(() => this.service.submit(inputs, { prompt, seconds, aspectRatio }, true));
       await this.remember(prompt, seconds, aspectRatio);
       void vscode.window

@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { z } from 'zod';
 import { OmniVideoError } from '../core/common/errors';
-import type { JobManager } from '../core/jobs/jobManager';
+import type { RequestPreview } from '../core/api/requestPreview';
+import type { JobManager, SubmitRequest } from '../core/jobs/jobManager';
 import type { JobRecord } from '../core/jobs/jobModel';
 import type { Logger } from '../core/common/logger';
 import { prepareMedia, type MediaRole, type PreparedMedia } from '../core/api/mediaInput';
@@ -29,6 +30,7 @@ export const generateOptionsSchema = z.strictObject({
   lastImage: mediaRefSchema.optional(),
   images: z.array(mediaRefSchema, { error: () => vscode.l10n.t('images must be a list of media references.') }).optional(),
   video: mediaRefSchema.optional(),
+  dryRun: z.boolean({ error: () => vscode.l10n.t('dryRun must be true or false.') }).optional(),
 });
 export type GenerateOptions = z.infer<typeof generateOptionsSchema>;
 
@@ -107,22 +109,13 @@ export class GenerationService {
    * submission continues. Without it a missing key is an error (the command was asked to show no UI).
    */
   async submit(inputs: PreparedInputs, options: GenerationChoices, interactive: boolean): Promise<JobRecord> {
-    const settings = readSettings(inputs.folder);
-    const params = parseGenerationParams({
-      prompt: options.prompt,
-      seconds: options.seconds ?? settings.seconds,
-      aspectRatio: options.aspectRatio ?? settings.aspectRatio,
-      resolution: options.resolution ?? settings.resolution ?? undefined,
-      fps: options.fps,
-    });
-    const built = buildModeRequest(settings.model, params, inputs.media);
-    const outputDir = path.join(inputs.folder.uri.fsPath, settings.outputDirectory);
+    const request = this.request(inputs, options);
     if (!(await this.keys.get())) {
       if (!interactive || !(await this.keys.ensure())) {
         throw new OmniVideoError('auth', vscode.l10n.t('No API key is set. Run "Omni Video: Set API Key" first.'));
       }
     }
-    const send = () => this.manager.submit({ mode: built.mode, prompt: params.prompt, body: built.body, recordedRequest: built.recorded, outputDir });
+    const send = () => this.manager.submit(request);
     try {
       return await send();
     } catch (error) {
@@ -136,6 +129,26 @@ export class GenerationService {
       }
       throw error;
     }
+  }
+
+  /** What `submit` would send for the same inputs and choices, with nothing sent and nothing counted. */
+  preview(inputs: PreparedInputs, options: GenerationChoices): Promise<RequestPreview> {
+    return this.manager.preview(this.request(inputs, options));
+  }
+
+  /** The create request for the inputs and choices, with the settings filling what is not chosen. */
+  private request(inputs: PreparedInputs, options: GenerationChoices): SubmitRequest {
+    const settings = readSettings(inputs.folder);
+    const params = parseGenerationParams({
+      prompt: options.prompt,
+      seconds: options.seconds ?? settings.seconds,
+      aspectRatio: options.aspectRatio ?? settings.aspectRatio,
+      resolution: options.resolution ?? settings.resolution ?? undefined,
+      fps: options.fps,
+    });
+    const built = buildModeRequest(settings.model, params, inputs.media);
+    const folder = inputs.folder.uri.fsPath;
+    return { mode: built.mode, prompt: params.prompt, body: built.body, recordedRequest: built.recorded, outputDir: path.join(folder, settings.outputDirectory), workspace: folder };
   }
 }
 

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { OmniVideoClient } from '../core/api/apiClient';
 import { DispatcherCache, type ProxyConfig } from '../core/api/proxy';
 import type { Logger } from '../core/common/logger';
-import { readSettings } from './settings';
+import { readSettings, userValue } from './settings';
 
 /**
  * VS Code's proxy settings, which the undici package does not get by itself (docs/decisions.md, "Proxies").
@@ -10,10 +10,7 @@ import { readSettings } from './settings';
  */
 export function readProxyConfig(): ProxyConfig {
   const http = vscode.workspace.getConfiguration('http');
-  const user = <T>(key: string): T | undefined => {
-    const inspected = http.inspect<T>(key);
-    return inspected?.globalValue ?? inspected?.defaultValue;
-  };
+  const user = <T>(key: string) => userValue<T>(http, key);
   return {
     proxy: user<string>('proxy') || undefined,
     strictSSL: user<boolean>('proxyStrictSSL') ?? true,

@@ -18,16 +18,19 @@ const settingsSchema = z.object({
     .catch('videos'),
   pollIntervalSeconds: z.number().min(0.2).max(600).catch(10),
   openPreviewOnComplete: z.boolean().catch(true),
+  confirmAbove: z.number().int().min(0).catch(1),
+  dailyLimit: z.number().int().min(0).catch(0),
+  pricePerGeneration: z.number().positive().nullish().catch(undefined),
 });
 export type OmniVideoSettings = z.infer<typeof settingsSchema>;
 
 /** Reads `omniVideo.*`, replacing any invalid value by its default. `baseUrl` is application-scoped. */
 export function readSettings(scope?: vscode.ConfigurationScope): OmniVideoSettings {
   const config = vscode.workspace.getConfiguration('omniVideo');
-  const baseUrl = config.inspect<string>('baseUrl');
+  // Only the user's own values of these count: a workspace must never send the key elsewhere or loosen the cost guard.
+  const user = <T>(key: string) => userValue<T>(config, key);
   return settingsSchema.parse({
-    // Only the user's own (global) value counts: a workspace must never be able to send the key elsewhere.
-    baseUrl: baseUrl?.globalValue ?? baseUrl?.defaultValue ?? DEFAULT_BASE_URL,
+    baseUrl: user<string>('baseUrl') ?? DEFAULT_BASE_URL,
     model: config.get('model'),
     seconds: config.get('seconds'),
     aspectRatio: config.get('aspectRatio'),
@@ -36,5 +39,14 @@ export function readSettings(scope?: vscode.ConfigurationScope): OmniVideoSettin
     outputDirectory: vscode.workspace.getConfiguration('omniVideo', scope ?? null).get('outputDirectory'),
     pollIntervalSeconds: config.get('pollIntervalSeconds'),
     openPreviewOnComplete: config.get('openPreviewOnComplete'),
+    confirmAbove: user('confirmAbove'),
+    dailyLimit: user('dailyLimit'),
+    pricePerGeneration: user('pricePerGeneration') ?? undefined,
   });
+}
+
+/** A setting's value in the user's settings (or its default), whatever a workspace or folder says. */
+export function userValue<T>(config: vscode.WorkspaceConfiguration, key: string): T | undefined {
+  const inspected = config.inspect<T>(key);
+  return inspected?.globalValue ?? inspected?.defaultValue;
 }

@@ -11,6 +11,10 @@ export function showError(error: unknown): void {
     if (error.kind === 'auth') actions.push({ title: vscode.l10n.t('Set API Key'), command: 'omniVideo.setApiKey' });
     if (error.kind === 'config') actions.push({ title: vscode.l10n.t('Open Settings'), command: 'workbench.action.openSettings', args: ['@ext:omni-video.omni-video'] });
     if (error.kind === 'proxy') actions.push({ title: vscode.l10n.t('Proxy Settings'), command: 'workbench.action.openSettings', args: ['http.proxy'] });
+    if (error.kind === 'limit') {
+      actions.push({ title: vscode.l10n.t('Raise Limit'), command: 'workbench.action.openSettings', args: ['omniVideo.dailyLimit'] });
+      actions.push({ title: vscode.l10n.t('Show Usage'), command: 'omniVideo.showUsage' });
+    }
     if (error.kind === 'unknownOutcome') actions.push({ title: vscode.l10n.t('Show Jobs'), command: 'omniVideo.showJobs' });
   }
   void vscode.window.showErrorMessage(vscode.l10n.t('Omni Video: {0}', message), ...actions.map((a) => a.title)).then((choice) => {

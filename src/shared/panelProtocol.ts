@@ -14,7 +14,9 @@ export interface SlotItem {
   kind: 'image' | 'video';
 }
 
-export type PanelLabels = Record<'title' | 'prompt' | 'promptPlaceholder' | 'recent' | 'recentNone' | 'mode' | 'choose' | 'remove' | 'duration' | 'seconds' | 'aspectRatio' | 'resolution' | 'fps' | 'auto' | 'billing' | 'generate' | 'submitting', string> & {
+export type PanelLabels = Record<'title' | 'prompt' | 'promptPlaceholder' | 'recent' | 'recentNone' | 'mode' | 'choose' | 'remove' | 'duration' | 'seconds' | 'aspectRatio' | 'resolution' | 'fps' | 'auto' | 'billing' | 'generate' | 'submitting' | 'previewRequest', string> & {
+  /** What the API documentation says an aspect ratio really gives, for the ratios that are not what they seem. */
+  aspectNotes: Record<string, string>;
   modes: Record<'text' | 'image' | 'interpolate' | 'references' | 'video', string>;
   slots: Record<PanelSlot, string>;
   slotHints: Record<PanelSlot, string>;
@@ -51,6 +53,8 @@ export const panelToHostSchema = z.discriminatedUnion('type', [
     aspectRatio: z.string().max(10),
     resolution: z.string().max(10).optional(),
     fps: z.number().int().min(1).max(240).optional(),
+    /** Preview Request: show what Generate would send, and send nothing. */
+    dryRun: z.boolean().optional(),
   }),
   z.object({ type: z.literal('showJobs') }),
 ]);

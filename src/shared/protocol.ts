@@ -2,11 +2,13 @@ import { z } from 'zod';
 
 /** What the preview shows about a video: from its job or its sidecar. Every field is plain text. */
 export interface PreviewInfo {
-  /** The file's path on disk: kept in the webview state so the serializer can restore the panel. */
+  /** The file's path on disk (a failed job: its id): kept in the webview state so the serializer can restore the panel. */
   file: string;
   fileName: string;
-  /** `asWebviewUri` of the file plus a `?version=` cache buster. */
-  videoSrc: string;
+  /** `asWebviewUri` of the file plus a `?version=` cache buster; none for a job that failed. */
+  videoSrc?: string;
+  /** A job that failed at the server: its words, what that kind of failure means, the next step. */
+  failure?: { serverMessage: string; sentence: string; action: string; actionDetail: string };
   prompt?: string;
   id?: string;
   /** How it was made, in the user's language ("Image to video (first frame)"). */
@@ -57,7 +59,7 @@ export interface PreviewActions {
 }
 
 /** The preview's fixed texts (`noAudioDecoded`: the audio does not decode although the host was expected to play it). */
-export type PreviewLabels = Record<'prompt' | 'id' | 'duration' | 'size' | 'created' | 'reveal' | 'copyPrompt' | 'noMetadata' | 'playbackError' | 'unmute' | 'regenerate' | 'insertIntoDocument' | 'openSystemPlayer' | 'makePlayableCopy' | 'noAudioDecoded' | 'mode' | 'madeFrom' | 'continueFromLastFrame' | 'useAsReference', string>;
+export type PreviewLabels = Record<'prompt' | 'id' | 'duration' | 'size' | 'created' | 'reveal' | 'copyPrompt' | 'noMetadata' | 'playbackError' | 'unmute' | 'regenerate' | 'insertIntoDocument' | 'openSystemPlayer' | 'makePlayableCopy' | 'noAudioDecoded' | 'mode' | 'madeFrom' | 'continueFromLastFrame' | 'useAsReference' | 'failed' | 'serverSaid', string>;
 
 /** Messages from the extension host to the webview. */
 export type HostToWebview = { type: 'show'; info: PreviewInfo } | { type: 'captureLastFrame'; requestId: number };
@@ -76,6 +78,7 @@ export const webviewToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('makePlayableCopy') }),
   z.object({ type: z.literal('continueFromLastFrame') }),
   z.object({ type: z.literal('useAsReference') }),
+  z.object({ type: z.literal('failureAction') }),
   z.object({ type: z.literal('openSource'), index: z.number().int().min(0).max(16) }),
   z.object({
     type: z.literal('frameCaptured'),
@@ -102,5 +105,7 @@ export type CapturedFrame = Extract<WebviewToHost, { type: 'frameCaptured' }>;
 export const previewStateSchema = z.object({
   file: z.string().min(1),
   currentTime: z.number().min(0).optional(),
+  /** The preview shows a job that failed (it has no file): `file` is the job's id. */
+  failedJob: z.boolean().optional(),
 });
 export type PreviewState = z.infer<typeof previewStateSchema>;

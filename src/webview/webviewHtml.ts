@@ -18,8 +18,8 @@ export const workspaceRoots = (): vscode.Uri[] => (vscode.workspace.workspaceFol
 
 /**
  * The page every Omni Video webview loads: a strict CSP (scripts only with this page's nonce, media,
- * images and styles only from the webview's own resource origin), one stylesheet from `media/` and one
- * script from `dist/media/`, and an empty `<main id="root">` the script fills with text nodes.
+ * images and styles only from the webview's own resource origin), the shared media/webview.css and the
+ * page's own stylesheet, one script from `dist/media/`, and an empty `<main id="root">` the script fills.
  */
 /** A webview's page: its script in dist/media/, its stylesheet in media/, its title; `live` announces changes. */
 export interface WebviewPage {
@@ -32,6 +32,7 @@ export interface WebviewPage {
 export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: WebviewPage): string {
   const nonce = randomBytes(16).toString('base64');
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'media', page.script));
+  const common = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'webview.css'));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', page.style));
   const lang = vscode.env.language.replace(/[^a-zA-Z-]/g, '');
   return `<!DOCTYPE html>
@@ -40,6 +41,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, p
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${webview.cspSource}; media-src ${webview.cspSource}; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${common.toString()}">
 <link rel="stylesheet" href="${style.toString()}">
 <title>${escapeHtml(page.title)}</title>
 </head>

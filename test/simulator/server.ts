@@ -48,8 +48,10 @@ export interface Faults {
   redirectStatus: { count: number; requireAuth?: boolean };
   /** Storage: the signed download URL has expired (403 AccessDenied); a new /content redirect works. */
   expireSignature: { count: number };
-  /** New jobs fail (60 % into processing) with a content_policy_violation error. */
+  /** New jobs fail (60 % into processing), with the error body of `failKind` (default `prompt`). */
   failJobs: boolean;
+  failKind?: SimFailKind;
+  /** Replaces the message of the failure body. */
   failMessage?: string;
   /** Extra delay before every API-origin /v1 answer. */
   latencyMs: number;
@@ -107,7 +109,8 @@ export interface SimJob {
   size: '1280x720' | '720x1280';
   videoFile: string;
   fail: boolean;
-  failMessage: string;
+  /** The `error` of the failed job's status. */
+  failBody: unknown;
   /** Valid download signatures (the first one is used in `video_url`). */
   sigs: string[];
 }
@@ -149,6 +152,41 @@ export const MAX_BODY_BYTES = 256 * 1024 * 1024;
 export const DEFAULT_FAIL_MESSAGE =
   'Your request was rejected by the safety system: the prompt or reference media may violate the content policy.';
 
+/**
+ * The failure bodies a failed job's `error` can carry (the API does not document them): one per kind of
+ * failure a client should tell apart, plus shapes seen elsewhere (a plain string, Chinese words, no clue).
+ */
+export const FAILURE_BODIES = {
+  prompt: { code: 'content_policy_violation', type: 'invalid_request_error', message: DEFAULT_FAIL_MESSAGE },
+  promptZh: '提示词包含敏感内容，未通过内容审核',
+  media: { code: 'invalid_image', type: 'invalid_request_error', message: 'The first frame image could not be processed: it is corrupted or in an unsupported format.' },
+  mediaPolicy: { code: 'moderation_blocked', message: 'The reference image was flagged by the safety system.' },
+  server: { code: 'internal_error', type: 'server_error', message: 'The upstream model service failed while generating. Please try again later.' },
+  timeout: { code: 'task_expired', type: 'timeout', message: 'The generation task timed out upstream and expired.' },
+  timeoutZh: { code: 500, message: '任务超时，已过期' },
+  unknown: { code: 'E1042', message: 'Generation did not complete.' },
+  none: {},
+} as const;
+export type SimFailKind = keyof typeof FAILURE_BODIES;
+/** The kind a client should read from each failure body. */
+export const FAILURE_BODY_KINDS: Record<SimFailKind, 'prompt' | 'media' | 'server' | 'timeout' | 'unknown'> = {
+  prompt: 'prompt',
+  promptZh: 'prompt',
+  media: 'media',
+  mediaPolicy: 'media',
+  server: 'server',
+  timeout: 'timeout',
+  timeoutZh: 'timeout',
+  unknown: 'unknown',
+  none: 'unknown',
+};
+
+function failureBody(kind: SimFailKind, message: string | undefined): unknown {
+  const body = FAILURE_BODIES[kind];
+  if (message === undefined) return body;
+  return typeof body === 'string' ? message : { ...body, message };
+}
+
 function resolveFixturesDir(): string {
   const candidates = [path.resolve(__dirname, '..', 'fixtures'), path.resolve(process.cwd(), 'test', 'fixtures')];
   for (const c of candidates) {
@@ -171,6 +209,7 @@ export function defaultFaults(): Faults {
     redirectStatus: { count: 0 },
     expireSignature: { count: 0 },
     failJobs: false,
+    failKind: undefined,
     failMessage: undefined,
     latencyMs: 0,
     nextJobIds: [],
@@ -179,7 +218,7 @@ export function defaultFaults(): Faults {
 }
 
 const NESTED_FAULTS = ['rateLimit', 'serverError', 'dropConnection', 'truncateDownload', 'ignoreRange', 'notMp4', 'redirectStatus', 'expireSignature', 'hang'] as const;
-const SCALAR_FAULTS = ['failJobs', 'failMessage', 'latencyMs', 'nextJobIds'] as const;
+const SCALAR_FAULTS = ['failJobs', 'failKind', 'failMessage', 'latencyMs', 'nextJobIds'] as const;
 
 /** Merges `patch` into `target` in place: nested objects are replaced whole, missing fields from defaults. */
 export function mergeFaults(target: Faults, patch: Partial<Faults>): void {
@@ -211,6 +250,9 @@ export function mergeFaults(target: Faults, patch: Partial<Faults>): void {
       }
       if (key === 'nextJobIds' && (!Array.isArray(value) || value.some((id) => typeof id !== 'string' || id === ''))) {
         throw new Error(`fault 'nextJobIds' must be an array of non-empty strings`);
+      }
+      if (key === 'failKind' && value !== undefined && value !== null && !Object.hasOwn(FAILURE_BODIES, String(value))) {
+        throw new Error(`fault 'failKind' must be one of ${Object.keys(FAILURE_BODIES).join(', ')}`);
       }
       if (key === 'failMessage' && value !== undefined && value !== null && typeof value !== 'string') {
         throw new Error(`fault 'failMessage' must be a string`);
@@ -739,7 +781,7 @@ class SimulatorImpl implements Simulator {
       view.expires_at = completedAt + 24 * 3600;
       view.remix_of = null;
     } else if (status === 'failed') {
-      view.error = { code: 'content_policy_violation', message: job.failMessage };
+      view.error = job.failBody;
     }
     return view;
   }
@@ -1109,7 +1151,7 @@ class SimulatorImpl implements Simulator {
       size: v.orientation === 'portrait' ? '720x1280' : '1280x720',
       videoFile: v.orientation === 'portrait' ? this.config.portraitVideoFile : this.config.videoFile,
       fail: this.faults.failJobs,
-      failMessage: this.faults.failMessage ?? DEFAULT_FAIL_MESSAGE,
+      failBody: failureBody(this.faults.failKind ?? 'prompt', this.faults.failMessage),
       sigs: [this.newSig()],
     };
     this.jobs.set(job.id, job);

@@ -499,7 +499,7 @@ describe('simulator: faults', () => {
       const s = await getStatus(sim, id);
       assert.equal(s.status, 200);
       assert.equal(s.json.status, 'failed');
-      assert.deepEqual(s.json.error, { code: 'content_policy_violation', message: 'Blocked by the simulator.' });
+      assert.deepEqual(s.json.error, { code: 'content_policy_violation', type: 'invalid_request_error', message: 'Blocked by the simulator.' });
       assert.ok((s.json.progress as number) > 0 && (s.json.progress as number) < 100);
       assert.equal(s.json.video_url, undefined);
       const c = await fetch(`${sim.apiBaseUrl}/videos/${id}/content`, { headers: auth(sim), redirect: 'manual' });

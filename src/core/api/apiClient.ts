@@ -56,6 +56,11 @@ export class OmniVideoClient {
     return this.baseUrl.origin;
   }
 
+  /** Where `createVideo` sends its request. */
+  get videosUrl(): string {
+    return this.url('videos').href;
+  }
+
   /** `POST /videos`. Never retried here: every accepted call is billed. */
   async createVideo(body: CreateVideoRequest, signal?: AbortSignal): Promise<VideoJob> {
     // Files are read and base64-encoded while the body is sent (requestBody.ts); the log line shows

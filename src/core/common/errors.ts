@@ -18,6 +18,7 @@ export type ErrorKind =
   | 'config' // a setting is invalid
   | 'duplicate' // the same request is already being submitted
   | 'unknownOutcome' // the create request may have reached the server, but no answer came back
+  | 'limit' // the daily limit of generations is reached: nothing was sent
   | 'cancelled';
 
 export class OmniVideoError extends Error {

@@ -11,7 +11,10 @@ import { reserveOutputPath } from '../common/files';
 import { outputBaseName } from './outputNaming';
 import { Poller } from './poller';
 import { serverErrorText, type CreateVideoRequest, type JobMode, type VideoJob } from '../api/schemas';
+import { previewCreateRequest, type RequestPreview } from '../api/requestPreview';
+import { classifyFailure } from './failureKind';
 import { buildSidecar, writeSidecar } from './sidecar';
+import type { UsageLedger } from './usageLedger';
 
 export interface SubmitRequest {
   mode: JobMode;
@@ -22,6 +25,8 @@ export interface SubmitRequest {
   recordedRequest: Record<string, unknown>;
   /** Absolute folder the result is saved into. */
   outputDir: string;
+  /** The workspace folder the job is for, as the usage ledger names it. */
+  workspace?: string;
 }
 
 export interface JobManagerOptions {
@@ -44,6 +49,10 @@ export interface JobManagerOptions {
   random?: () => number;
   /** How many status requests a round sends at once. */
   concurrency?: number;
+  /** Where every accepted (billed) create is counted. */
+  ledger?: UsageLedger;
+  /** Generations allowed per local calendar day (0: no limit); needs `ledger`. */
+  dailyLimit?: () => number;
 }
 
 /** A job's retry state: consecutive failures and when it may be tried again. Kept in memory only. */
@@ -93,6 +102,7 @@ export class JobManager {
     if (this.creating.has(key)) {
       throw new OmniVideoError('duplicate', l10n.t('The same video request is already being submitted; wait for it instead of paying twice.'));
     }
+    this.checkDailyLimit();
     this.creating.add(key);
     let accepted: VideoJob;
     try {
@@ -117,10 +127,29 @@ export class JobManager {
       downloadAttempts: 0,
     };
     this.logger.info(`Job ${job.id} accepted (${job.status})`);
+    this.options.ledger?.record({ id: job.id, at: now, mode: job.mode, workspace: request.workspace ?? request.outputDir });
     this.options.store.add(job);
     this.applyServerJob(job.id, accepted);
     this.poller.ensureRunning();
     return this.options.store.get(job.id) ?? job;
+  }
+
+  /**
+   * What `submit` would send, with nothing sent and nothing counted: the method, the URL and the body,
+   * data URIs summarised by type, size and SHA-256 (requestPreview.ts).
+   */
+  async preview(request: SubmitRequest): Promise<RequestPreview> {
+    return previewCreateRequest(this.options.client().videosUrl, request.body);
+  }
+
+  /** Refuses a create beyond the daily limit, before anything is sent (creates in flight count too). */
+  private checkDailyLimit(): void {
+    const limit = this.options.dailyLimit?.() ?? 0;
+    const ledger = this.options.ledger;
+    if (!ledger || !(limit > 0)) return;
+    if (ledger.countOnDay(this.now()) + this.creating.size >= limit) {
+      throw new OmniVideoError('limit', l10n.t("Today's limit of {0} generations (omniVideo.dailyLimit) is reached, so nothing was sent. Raise the limit or wait until tomorrow.", limit));
+    }
   }
 
   /** Starts polling jobs restored from storage (after a reload): the same ids, nothing resubmitted. */
@@ -263,7 +292,9 @@ export class JobManager {
       patch.phase = 'failed';
       patch.completedAt ??= this.now();
       patch.error = serverErrorText(serverJob.error) ?? l10n.t('The server reported that the generation failed, without giving a reason.');
-      this.logger.warn(`Job ${id} failed: ${patch.error}`);
+      patch.failureKind = classifyFailure(serverJob.error, serverJob.status);
+      this.options.ledger?.markFailed(id);
+      this.logger.warn(`Job ${id} failed (${patch.failureKind}): ${patch.error}`);
     }
     const updated = this.options.store.update(id, patch);
     if (updated && !isActive(updated)) this.options.onJobFinished?.(updated);

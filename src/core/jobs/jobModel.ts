@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JOB_MODES, JOB_STATUSES, type JobStatus } from '../api/schemas';
+import { FAILURE_KINDS } from './failureKind';
 
 /**
  * Where a job is in its life on this machine, beyond the server's status:
@@ -26,6 +27,8 @@ export const jobRecordSchema = z.object({
   seconds: z.string().optional(),
   size: z.string().optional(),
   error: z.string().optional(),
+  /** Why the server failed it, read from its error (failureKind.ts). */
+  failureKind: z.enum(FAILURE_KINDS).optional(),
   /** Absolute folder the result is saved into. */
   outputDir: z.string(),
   /** Absolute path of the saved MP4. */

@@ -8,7 +8,7 @@ import type { JobStore } from '../../core/jobs/jobStore';
 import { readSidecar } from '../../core/jobs/sidecar';
 import { findFfmpeg } from '../../core/media/ffmpeg';
 import { decodePngDataUrl, extractLastFrameWithFfmpeg, saveLastFramePng } from '../../core/media/lastFrame';
-import type { GenerationFlow } from '../../generation/generationFlow';
+import type { GenerationFlow, ScriptedResult } from '../../generation/generationFlow';
 import { videoFrom } from '../../generation/videoArgument';
 import { pickMediaFiles } from '../../host/mediaPicker';
 import { showError } from '../../host/showError';
@@ -74,7 +74,7 @@ export async function continueFromLastFrame(
   deps: { frames: FrameSource; flow: GenerationFlow; store: JobStore; logger: Logger },
   arg?: unknown,
   options?: unknown,
-): Promise<string | undefined> {
+): Promise<ScriptedResult | undefined> {
   const scripted = options !== undefined && options !== null;
   try {
     if (scripted && (typeof options !== 'object' || Array.isArray(options) || MEDIA_KEYS.some((k) => k in options))) {

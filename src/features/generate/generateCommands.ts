@@ -5,7 +5,7 @@ import { MAX_REFERENCE_IMAGES } from '../../core/api/modeRequests';
 import { explorerSelection } from '../../generation/mediaRefs';
 import { MAX_PROMPT_CHARS } from '../../core/api/schemas';
 import { showError } from '../../host/showError';
-import type { GenerationFlow } from '../../generation/generationFlow';
+import type { GenerationFlow, ScriptedResult } from '../../generation/generationFlow';
 import { pickMediaFiles } from '../../host/mediaPicker';
 import { pickOne } from '../../host/quickPick';
 
@@ -22,7 +22,7 @@ async function chooseFiles(clicked: unknown, selected: unknown, kind: 'image' | 
 }
 
 /** Generate Video from Image…: one image as the first frame. */
-export async function imageToVideo(flow: GenerationFlow, clicked?: unknown, selected?: unknown): Promise<string | undefined> {
+export async function imageToVideo(flow: GenerationFlow, clicked?: unknown, selected?: unknown): Promise<ScriptedResult | undefined> {
   if (isOptionsObject(clicked)) return flow.runScripted(clicked);
   const files = await chooseFiles(clicked, selected, 'image', false, vscode.l10n.t('Choose the image to animate'));
   if (!files?.length) return undefined;
@@ -32,7 +32,7 @@ export async function imageToVideo(flow: GenerationFlow, clicked?: unknown, sele
 }
 
 /** Interpolate Between Images…: two images as first and last frame, in selection order, swappable. */
-export async function interpolate(flow: GenerationFlow, clicked?: unknown, selected?: unknown): Promise<string | undefined> {
+export async function interpolate(flow: GenerationFlow, clicked?: unknown, selected?: unknown): Promise<ScriptedResult | undefined> {
   if (isOptionsObject(clicked)) return flow.runScripted(clicked);
   const files = await chooseFiles(clicked, selected, 'image', true, vscode.l10n.t('Choose the first and the last frame'));
   if (!files?.length) return undefined;
@@ -60,7 +60,7 @@ export async function interpolate(flow: GenerationFlow, clicked?: unknown, selec
 }
 
 /** Generate Video from References…: one to five images in images[]. */
-export async function referencesToVideo(flow: GenerationFlow, clicked?: unknown, selected?: unknown): Promise<string | undefined> {
+export async function referencesToVideo(flow: GenerationFlow, clicked?: unknown, selected?: unknown): Promise<ScriptedResult | undefined> {
   if (isOptionsObject(clicked)) return flow.runScripted(clicked);
   const files = await chooseFiles(clicked, selected, 'image', true, vscode.l10n.t('Choose up to {0} reference images', MAX_REFERENCE_IMAGES));
   if (!files?.length) return undefined;
@@ -68,7 +68,7 @@ export async function referencesToVideo(flow: GenerationFlow, clicked?: unknown,
 }
 
 /** Edit or Extend Video…: a clip in `video`. */
-export async function editVideo(flow: GenerationFlow, clicked?: unknown, selected?: unknown): Promise<string | undefined> {
+export async function editVideo(flow: GenerationFlow, clicked?: unknown, selected?: unknown): Promise<ScriptedResult | undefined> {
   if (isOptionsObject(clicked)) return flow.runScripted(clicked);
   const files = await chooseFiles(clicked, selected, 'video', false, vscode.l10n.t('Choose the clip to edit or extend'));
   if (!files?.length) return undefined;
@@ -80,7 +80,7 @@ export async function editVideo(flow: GenerationFlow, clicked?: unknown, selecte
  * Omni Video: Generate Video from Selection — the selected text is the prompt. Interactively it can be
  * edited before sending; with an options object (no `prompt`) nothing is asked.
  */
-export async function generateFromSelection(flow: GenerationFlow, options?: unknown): Promise<string | undefined> {
+export async function generateFromSelection(flow: GenerationFlow, options?: unknown): Promise<ScriptedResult | undefined> {
   const scripted = options !== undefined && options !== null;
   if (scripted && (typeof options !== 'object' || Array.isArray(options) || 'prompt' in options)) {
     throw new Error(vscode.l10n.t('omniVideo.generateFromSelection takes an options object without "prompt": the selection is the prompt.'));

@@ -11,6 +11,8 @@ export function registerGenerate(flow: GenerationFlow): vscode.Disposable {
     'omniVideo.referencesToVideo': (clicked, selected) => referencesToVideo(flow, clicked, selected),
     'omniVideo.editVideo': (clicked, selected) => editVideo(flow, clicked, selected),
     'omniVideo.generateFromSelection': (options) => generateFromSelection(flow, options),
+    // Preview Request: asks like Generate (or takes its options object), shows the request, sends nothing.
+    'omniVideo.previewRequest': (options) => (options === undefined || options === null ? flow.runInteractive('text', {}, { dryRun: true }) : flow.previewScripted(options)),
   };
   return vscode.Disposable.from(...Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, handler)));
 }

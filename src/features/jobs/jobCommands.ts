@@ -1,12 +1,14 @@
 import * as vscode from 'vscode';
 import { inertMessageText } from '../../core/common/messageText';
+import { billedGenerationsText } from '../../core/jobs/costGuard';
 import { shortPrompt } from '../../core/jobs/jobLabels';
 import type { JobManager } from '../../core/jobs/jobManager';
 import type { JobRecord } from '../../core/jobs/jobModel';
 import type { JobStore } from '../../core/jobs/jobStore';
 import { readSidecar } from '../../core/jobs/sidecar';
-import type { GenerationFlow } from '../../generation/generationFlow';
+import type { GenerationFlow, ScriptedResult } from '../../generation/generationFlow';
 import { copyPrompt } from '../../host/copyPrompt';
+import { readSettings } from '../../host/settings';
 import { JOBS_VIEW_ID } from '../../shared/ids';
 
 /** The job a tree action was invoked on: the tree passes the record, the palette passes nothing. */
@@ -53,7 +55,7 @@ async function regenerationSource(store: JobStore, arg: unknown): Promise<{ prom
  * Regenerate: the same request as a new job, only on the user's click (it is billed again). Media is
  * read again from the recorded workspace paths or URLs; inline data that was never kept cannot be.
  */
-export async function regenerateJob(store: JobStore, flow: GenerationFlow, arg: unknown): Promise<string | undefined> {
+export async function regenerateJob(store: JobStore, flow: GenerationFlow, arg: unknown): Promise<ScriptedResult | undefined> {
   const job = await regenerationSource(store, arg);
   if (!job) {
     void vscode.window.showErrorMessage(vscode.l10n.t('Omni Video: there is no record of how this video was made, so it cannot be regenerated.'));
@@ -81,7 +83,7 @@ export async function regenerateJob(store: JobStore, flow: GenerationFlow, arg: 
   const regenerate = vscode.l10n.t('Regenerate');
   const answer = await vscode.window.showInformationMessage(
     vscode.l10n.t('Generate "{0}" again? This is a new job and is billed again.', inertMessageText(shortPrompt(job.prompt, 80))),
-    { modal: true },
+    { modal: true, detail: vscode.l10n.t('This bills {0}.', billedGenerationsText(1, readSettings().pricePerGeneration ?? undefined, vscode.env.language)) },
     regenerate,
   );
   if (answer !== regenerate) return undefined;

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { JobRecord } from '../../core/jobs/jobModel';
 import type { JobStore } from '../../core/jobs/jobStore';
-import { describeJobState, shortPrompt } from '../../core/jobs/jobLabels';
+import { describeJobState, failureAdvice, shortPrompt } from '../../core/jobs/jobLabels';
 
 type JobGroup = 'running' | 'attention' | 'saved';
 interface GroupNode {
@@ -106,10 +106,16 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsNode>, vsco
     tooltip.appendText(`${describeJobState(job)} · ${job.id}`);
     if (job.file) tooltip.appendText(`\n${path.basename(job.file)}`);
     if (job.error) tooltip.appendText(`\n${job.error}`);
+    if (job.phase === 'failed') {
+      const advice = failureAdvice(job.failureKind);
+      tooltip.appendText(`\n\n${advice.sentence} ${advice.action}: ${advice.actionDetail}`);
+    }
     item.tooltip = tooltip;
     item.accessibilityInformation = { label: `${describeJobState(job)}: ${shortPrompt(job.prompt)}` };
     if (job.phase === 'saved' && job.file) {
       item.command = { command: 'omniVideo.openPreview', title: vscode.l10n.t('Open Preview'), arguments: [vscode.Uri.file(job.file)] };
+    } else if (job.phase === 'failed') {
+      item.command = { command: 'omniVideo.openPreview', title: vscode.l10n.t('Open Preview'), arguments: [job.id] };
     }
     return item;
   }

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { inertMessageText } from '../../core/common/messageText';
-import { shortPrompt } from '../../core/jobs/jobLabels';
+import { failureAdvice, shortPrompt } from '../../core/jobs/jobLabels';
 import type { JobRecord } from '../../core/jobs/jobModel';
 import { readSettings } from '../../host/settings';
 
@@ -25,7 +25,17 @@ export function announceFinishedJob(job: JobRecord, previews: VideoOpener): void
       });
       return;
     }
-    case 'failed':
+    case 'failed': {
+      const advice = failureAdvice(job.failureKind);
+      const show = vscode.l10n.t('Show Details');
+      void vscode.window
+        .showErrorMessage(vscode.l10n.t('Video "{0}" failed: {1} {2}', inertMessageText(shortPrompt(job.prompt, 40)), inertMessageText(job.error ?? ''), advice.sentence), advice.action, show)
+        .then((choice) => {
+          if (choice === advice.action) void vscode.commands.executeCommand(advice.command, { id: job.id });
+          if (choice === show) void vscode.commands.executeCommand('omniVideo.openPreview', job.id);
+        });
+      return;
+    }
     case 'lost':
     case 'stalled':
     case 'downloadFailed': {

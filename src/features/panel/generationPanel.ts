@@ -6,10 +6,12 @@ import type { Logger } from '../../core/common/logger';
 import { ASPECT_RATIOS, JOB_MODES, RESOLUTIONS, SECONDS } from '../../core/api/schemas';
 import { MAX_REFERENCE_IMAGES } from '../../core/api/modeRequests';
 import { modeLabel } from '../../core/jobs/jobLabels';
+import { aspectRatioNote } from '../../generation/billing';
 import type { GenerationFlow } from '../../generation/generationFlow';
 import { modeOf } from '../../generation/generationService';
 import { pickMediaFiles } from '../../host/mediaPicker';
-import { readSettings } from '../../host/settings';
+import { readSettings, type OmniVideoSettings } from '../../host/settings';
+import { estimatedCost } from '../../core/jobs/costGuard';
 import { IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../../shared/ids';
 import {
   panelToHostSchema,
@@ -36,6 +38,8 @@ export interface PanelSeed {
   images?: vscode.Uri[];
   video?: vscode.Uri;
   prompt?: string;
+  /** Every slot at once (editing a job's request): what it leaves out is emptied. */
+  slots?: { firstImage?: vscode.Uri; lastImage?: vscode.Uri; images?: vscode.Uri[]; video?: vscode.Uri };
 }
 
 /**
@@ -73,6 +77,7 @@ export class GenerationPanel extends WebviewHost<PanelToHost, HostToPanel> {
 
   /** Puts media and a prompt into the panel (a command opened it with them). */
   seed(seed: PanelSeed): void {
+    if (seed.slots) this.slots = { ...seed.slots, images: seed.slots.images?.slice(0, MAX_REFERENCE_IMAGES) ?? [] };
     if (seed.firstImage) this.slots = { ...this.slots, firstImage: seed.firstImage, images: [], video: undefined };
     if (seed.images?.length) this.slots = { images: seed.images.slice(0, MAX_REFERENCE_IMAGES) };
     if (seed.video) this.slots = { images: [], video: seed.video };
@@ -157,6 +162,11 @@ export class GenerationPanel extends WebviewHost<PanelToHost, HostToPanel> {
     this.message = undefined;
     this.render();
     try {
+      if (message.dryRun) {
+        await this.flow.previewFromPanel(options);
+        this.message = { kind: 'info', text: vscode.l10n.t('The request Generate would send is shown beside the panel. Nothing was sent or billed.') };
+        return;
+      }
       const id = await this.flow.runFromPanel(options);
       this.message = id ? { kind: 'info', text: vscode.l10n.t('Queued as {0}. It is saved to your workspace when ready.', id) } : undefined;
     } catch (error) {
@@ -195,7 +205,7 @@ export class GenerationPanel extends WebviewHost<PanelToHost, HostToPanel> {
       choices: { seconds: [...SECONDS], aspectRatios: [...ASPECT_RATIOS], resolutions: [...RESOLUTIONS] },
       busy: this.busy,
       message: this.message,
-      labels: labels(),
+      labels: labels(settings),
     };
     this.postState({ type: 'state', state });
   }
@@ -212,7 +222,8 @@ function parseDroppedUri(text: string): vscode.Uri | undefined {
   }
 }
 
-function labels(): PanelLabels {
+function labels(settings: OmniVideoSettings): PanelLabels {
+  const perGeneration = estimatedCost(1, settings.pricePerGeneration ?? undefined, vscode.env.language);
   return {
     title: vscode.l10n.t('Generate a video'),
     prompt: vscode.l10n.t('Prompt'),
@@ -241,7 +252,12 @@ function labels(): PanelLabels {
     resolution: vscode.l10n.t('Resolution'),
     fps: vscode.l10n.t('Frames per second'),
     auto: vscode.l10n.t('Server default'),
-    billing: vscode.l10n.t('Each generation is billed by the provider. Generate sends one request; nothing is sent again without your click.'),
+    billing: [
+      vscode.l10n.t('Each generation is billed by the provider. Generate sends one request; nothing is sent again without your click.'),
+      perGeneration && vscode.l10n.t('Estimate: {0} per generation.', perGeneration),
+    ].filter(Boolean).join(' '),
+    previewRequest: vscode.l10n.t('Preview Request'),
+    aspectNotes: Object.fromEntries(ASPECT_RATIOS.flatMap((ratio) => (aspectRatioNote(ratio) ? [[ratio, aspectRatioNote(ratio)!]] : []))),
     generate: vscode.l10n.t('Generate'),
     submitting: vscode.l10n.t('Submitting…'),
   };

@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { l10n } from '../../core/common/l10n';
-import { modeLabel } from '../../core/jobs/jobLabels';
+import { failureAdvice, modeLabel, shortPrompt } from '../../core/jobs/jobLabels';
 import type { JobRecord } from '../../core/jobs/jobModel';
 import type { Sidecar } from '../../core/jobs/sidecar';
 import type { CodecError, CodecReport } from '../../core/media/mp4Codecs';
@@ -77,6 +77,27 @@ export function buildPreviewInfo<Target>(facts: PreviewFacts<Target>): PreviewDe
   return { info, targets: sources.map((s) => s.target), playbackReasons: playability.notes.length ? playability.reasons : [] };
 }
 
+/** The preview of a job that failed at the server: no video, its request, and the failure explained. */
+export function buildFailedJobInfo<Target>(job: JobRecord, openTarget: (recorded: string) => Target | undefined, language: string): PreviewDecision<Target> {
+  const noFile = { ok: false, kind: 'io', message: '' } as const;
+  const { info, targets } = buildPreviewInfo({ file: job.id, videoSrc: '', job, codecs: noFile, host: { uiKind: 'web', appHost: '' }, ffmpegAvailable: false, openTarget, language });
+  const advice = failureAdvice(job.failureKind);
+  const none = { regenerate: false, insertIntoDocument: false, openSystemPlayer: false, makePlayableCopy: false, continueFromLastFrame: false, useAsReference: false };
+  return {
+    info: {
+      ...info,
+      fileName: shortPrompt(job.prompt, 80),
+      videoSrc: undefined,
+      playbackNotes: [],
+      expectAudio: false,
+      actions: { ...none, regenerate: advice.command !== 'omniVideo.regenerateJob' },
+      failure: { serverMessage: job.error ?? '', sentence: advice.sentence, action: advice.action, actionDetail: advice.actionDetail },
+    },
+    targets,
+    playbackReasons: [],
+  };
+}
+
 /** The request's parameters beyond prompt and duration, as the preview lists them. */
 function parameters(request: Record<string, unknown>): { label: string; value: string }[] {
   const rows: [string, string | undefined][] = [
@@ -142,5 +163,7 @@ export function previewLabels(): PreviewLabels {
     madeFrom: l10n.t('Made from'),
     continueFromLastFrame: l10n.t('Continue from Last Frame'),
     useAsReference: l10n.t('Use as Reference'),
+    failed: l10n.t('This generation failed'),
+    serverSaid: l10n.t('The server said'),
   };
 }

@@ -4,6 +4,7 @@ import { OmniVideoError } from '../../core/common/errors';
 import { PREVIEW_VIEW_TYPE } from '../../shared/ids';
 import { previewStateSchema } from '../../shared/protocol';
 import { webviewOptions } from '../../webview/webviewHtml';
+import { FailedJobPreview } from './failedJobPreview';
 import { PreviewSession, type PreviewContext } from './previewSession';
 
 /**
@@ -14,6 +15,7 @@ import { PreviewSession, type PreviewContext } from './previewSession';
 export class PreviewPanels implements vscode.WebviewPanelSerializer, vscode.CustomReadonlyEditorProvider, vscode.Disposable {
   private readonly panels = new Map<string, PreviewSession>();
   private readonly editors = new Set<PreviewSession>();
+  private readonly failed = new Map<string, FailedJobPreview>();
   private readonly context: PreviewContext;
 
   constructor(context: Omit<PreviewContext, 'show'>) {
@@ -37,6 +39,20 @@ export class PreviewPanels implements vscode.WebviewPanelSerializer, vscode.Cust
     return panel;
   }
 
+  /** Opens (or reveals) the preview of a job the server failed. */
+  showFailedJob(id: string): void {
+    const existing = this.failed.get(id);
+    if (existing) return existing.panel.reveal();
+    const panel = vscode.window.createWebviewPanel(PREVIEW_VIEW_TYPE, vscode.l10n.t('Failed'), vscode.ViewColumn.Active, webviewOptions(this.context.extensionUri, []));
+    this.attachFailed(panel, id);
+  }
+
+  private attachFailed(panel: vscode.WebviewPanel, id: string): void {
+    const preview = new FailedJobPreview(panel, id, this.context);
+    this.failed.set(id, preview);
+    panel.onDidDispose(() => this.failed.get(id) === preview && this.failed.delete(id));
+  }
+
   /** The file of the active preview panel, for commands that act on "the video in front of me". */
   get activeFile(): vscode.Uri | undefined {
     for (const session of this.panels.values()) if (session.panel.active) return session.file;
@@ -49,6 +65,10 @@ export class PreviewPanels implements vscode.WebviewPanelSerializer, vscode.Cust
       // The saved state can be missing (docs/decisions.md, "Restoring webviews"): nothing to restore.
       panel.dispose();
       return;
+    }
+    if (parsed.data.failedJob) {
+      panel.webview.options = webviewOptions(this.context.extensionUri, []);
+      return this.attachFailed(panel, parsed.data.file);
     }
     const file = vscode.Uri.file(parsed.data.file);
     // Set the options again: the saved ones may point at an old extension path.
@@ -92,7 +112,7 @@ export class PreviewPanels implements vscode.WebviewPanelSerializer, vscode.Cust
   }
 
   dispose(): void {
-    for (const session of this.sessions) session.panel.dispose();
+    for (const session of [...this.sessions, ...this.failed.values()]) session.panel.dispose();
     this.panels.clear();
     this.editors.clear();
   }

@@ -118,12 +118,8 @@ export class PreviewSession extends WebviewHost<WebviewToHost, HostToWebview> {
         else capture?.reject(new OmniVideoError('filesystem', vscode.l10n.t('The preview could not capture the last frame: {0}', message.reason)));
         return;
       }
-      case 'openSource': {
-        const target = this.sources[message.index];
-        if (target?.scheme === 'file') await vscode.commands.executeCommand('vscode.open', target);
-        else if (target) await vscode.env.openExternal(target);
-        return;
-      }
+      case 'openSource':
+        return openSource(this.sources[message.index]);
       case 'copyPrompt':
         if (this.prompt) await copyPrompt(this.prompt);
         return;
@@ -137,6 +133,7 @@ export class PreviewSession extends WebviewHost<WebviewToHost, HostToWebview> {
         if (message.state === 'error' || message.state === 'noAudio') this.offerSystemPlayer();
         return;
       case 'ready':
+      case 'failureAction': // only a failed job's preview has one
         return;
       default:
         // The actions that are commands of their own, run on this video.
@@ -186,8 +183,14 @@ const ACTION_COMMANDS = {
   insertIntoDocument: 'omniVideo.insertIntoDocument',
 } as const;
 
+/** Opens what a video was made from: a workspace file in the editor, a URL in the browser. */
+export async function openSource(target: vscode.Uri | undefined): Promise<void> {
+  if (target?.scheme === 'file') await vscode.commands.executeCommand('vscode.open', target);
+  else if (target) await vscode.env.openExternal(target);
+}
+
 /** What a recorded media path or URL opens: a workspace file that still exists, or an http(s) URL. */
-function openTarget(recorded: string): vscode.Uri | undefined {
+export function openTarget(recorded: string): vscode.Uri | undefined {
   if (/^https?:\/\//i.test(recorded)) return vscode.Uri.parse(recorded, true);
   const file = recordedPathToUri(recorded);
   return file && existsSync(file.fsPath) ? file : undefined;

@@ -39,6 +39,8 @@ export function registerPreview(context: vscode.ExtensionContext, store: JobStor
 
 /** Omni Video: Open Video Preview — a video Uri from the explorer, a job from the jobs view, or a picker. */
 async function openPreview(previews: PreviewPanels, store: JobStore, arg?: unknown): Promise<void> {
+  const job = store.get(typeof arg === 'string' ? arg : String((arg as { id?: unknown } | undefined)?.id ?? ''));
+  if (job?.phase === 'failed') return previews.showFailedJob(job.id);
   let file = typeof arg === 'string' && !store.get(arg) ? vscode.Uri.file(arg) : videoFrom(store, arg);
   if (!file) {
     const picked = await pickMediaFiles('video', { many: false, openLabel: vscode.l10n.t('Preview') });
