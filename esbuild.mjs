@@ -1,18 +1,26 @@
 // Bundles the extension host code, the webview code and the integration suite with esbuild.
+import { copyFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
-/** `require('undici')` in the extension bundle becomes `require('./undici.js')`, the bundle beside it. */
+/**
+ * Libraries loaded on first use rather than at start (src/core/api/undiciLoader.ts,
+ * src/core/media/mediabunnyLoader.ts): `require('undici')` in the extension bundle becomes
+ * `require('./undici.js')`, a bundle of its own beside it, and so for mediabunny.
+ */
+const APART = ['undici', 'mediabunny'];
 /** @type {esbuild.Plugin} */
-const undiciApart = {
-  name: 'undici-apart',
+const librariesApart = {
+  name: 'libraries-apart',
   setup(build) {
-    build.onResolve({ filter: /^undici$/ }, () => ({ path: './undici.js', external: true }));
+    build.onResolve({ filter: new RegExp(`^(${APART.join('|')})$`) }, (args) => ({ path: `./${args.path}.js`, external: true }));
   },
 };
+const require = createRequire(import.meta.url);
 
 /** @type {esbuild.BuildOptions[]} */
 const targets = [
@@ -23,19 +31,20 @@ const targets = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    plugins: [undiciApart],
+    plugins: [librariesApart],
     // When the bundle starts to evaluate: activate() logs how long loading took (extension.ts).
     banner: { js: 'var __omniVideoLoadStart = performance.now();' },
   },
-  // undici in a file of its own, loaded on the first request (src/core/api/undiciLoader.ts): it is half
-  // of the code, and VS Code would otherwise parse it at every start.
-  {
-    entryPoints: [createRequire(import.meta.url).resolve('undici')],
-    outfile: 'dist/undici.js',
+  // undici and mediabunny in files of their own, loaded on first use: VS Code would otherwise parse
+  // them at every start. mediabunny is MPL-2.0: its licence ships beside it.
+  ...APART.map((name) => ({
+    entryPoints: [require.resolve(name)],
+    outfile: `dist/${name}.js`,
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-  },
+    legalComments: 'eof',
+  })),
   // One browser bundle per webview.
   ...['preview', 'panel', 'gallery', 'usage'].map((name) => ({
     entryPoints: [`media/${name}.ts`],
@@ -65,3 +74,4 @@ if (watch) {
 } else {
   await Promise.all(targets.map((t) => esbuild.build({ ...common, ...t })));
 }
+copyFileSync(path.join(path.dirname(require.resolve('mediabunny')), '..', '..', 'LICENSE'), 'dist/mediabunny.LICENSE.txt');

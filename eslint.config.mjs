@@ -15,6 +15,7 @@ const LAYERS = [
   { area: 'core/media', may: ['core/common'] },
   { area: 'core/api', may: ['core/common', 'core/media'] },
   { area: 'core/jobs', may: ['core/common', 'core/media', 'core/api'] },
+  { area: 'core/storyboard', may: ['core/common', 'core/media', 'core/api', 'core/jobs'] },
   { area: 'shared', may: [] },
   { area: 'host', may: ['core', 'shared'] },
   { area: 'generation', may: ['core', 'shared', 'host'] },
@@ -22,7 +23,7 @@ const LAYERS = [
   { area: 'api', may: ['core', 'shared', 'host', 'generation'] },
   ...features.map((area) => ({ area, may: ['core', 'shared', 'host', 'generation', 'webview'] })),
 ];
-const AREAS = ['core/common', 'core/media', 'core/api', 'core/jobs', 'shared', 'host', 'generation', 'webview', 'api', ...features, 'extension'];
+const AREAS = ['core/common', 'core/media', 'core/api', 'core/jobs', 'core/storyboard', 'shared', 'host', 'generation', 'webview', 'api', ...features, 'extension'];
 
 /** The regex of every relative import that, written in a file of `from`, resolves into `target`. */
 function importsInto(from, target) {

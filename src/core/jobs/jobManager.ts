@@ -2,7 +2,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { OmniVideoClient } from '../api/apiClient';
 import { OmniVideoError, describeError } from '../common/errors';
-import { isActive, normalizeStatus, type JobRecord } from './jobModel';
+import { isActive, normalizeStatus, type JobRecord, type ShotTag } from './jobModel';
 import type { JobStore } from './jobStore';
 import { l10n } from '../common/l10n';
 import { CONNECT_ERROR_CODES, errorCode } from '../common/network';
@@ -27,6 +27,8 @@ export interface SubmitRequest {
   outputDir: string;
   /** The workspace folder the job is for, as the usage ledger names it. */
   workspace?: string;
+  /** The storyboard shot the job is a take of. */
+  storyboard?: ShotTag;
 }
 
 export interface JobManagerOptions {
@@ -125,6 +127,7 @@ export class JobManager {
       outputDir: request.outputDir,
       serverJob: accepted as Record<string, unknown>,
       downloadAttempts: 0,
+      ...(request.storyboard ? { storyboard: request.storyboard } : {}),
     };
     this.logger.info(`Job ${job.id} accepted (${job.status})`);
     this.options.ledger?.record({ id: job.id, at: now, mode: job.mode, workspace: request.workspace ?? request.outputDir });

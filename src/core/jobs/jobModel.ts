@@ -12,6 +12,10 @@ import { FAILURE_KINDS } from './failureKind';
 export const JOB_PHASES = ['tracking', 'saved', 'failed', 'lost', 'downloadFailed', 'stalled'] as const;
 export type JobPhase = (typeof JOB_PHASES)[number];
 
+/** Which storyboard and shot a job is a take of (recorded on the job and in its sidecar). */
+export const shotTagSchema = z.object({ file: z.string(), shot: z.number().int().min(1), title: z.string() });
+export type ShotTag = z.infer<typeof shotTagSchema>;
+
 /** Everything needed to resume, save and reproduce a job; persisted in workspace state. */
 export const jobRecordSchema = z.object({
   id: z.string().min(1),
@@ -36,6 +40,8 @@ export const jobRecordSchema = z.object({
   /** The server's last job object, for the sidecar. */
   serverJob: z.record(z.string(), z.unknown()).optional(),
   downloadAttempts: z.number().int().min(0).default(0),
+  /** A take of a storyboard's shot. */
+  storyboard: shotTagSchema.optional(),
 });
 export type JobRecord = z.infer<typeof jobRecordSchema>;
 

@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
-import type { JobRecord } from './jobModel';
+import * as path from 'node:path';
+import { shotTagSchema, type JobRecord } from './jobModel';
 import { sidecarPathFor } from './outputNaming';
 
 /** The JSON saved beside every MP4, enough to reproduce it. Read back with the same schema. */
@@ -15,6 +16,8 @@ export const sidecarSchema = z.looseObject({
   createdAt: z.string(),
   savedAt: z.string(),
   video: z.string(),
+  /** A take of a storyboard's shot: the board (relative to the video's folder), the shot's number and title. */
+  storyboard: shotTagSchema.optional(),
 });
 export type Sidecar = z.infer<typeof sidecarSchema>;
 
@@ -42,6 +45,7 @@ export function buildSidecar(job: JobRecord, videoFileName: string, savedAt: num
     createdAt: new Date(job.createdAt).toISOString(),
     savedAt: new Date(savedAt).toISOString(),
     video: videoFileName,
+    ...(job.storyboard ? { storyboard: { ...job.storyboard, file: path.relative(job.outputDir, job.storyboard.file).split(path.sep).join('/') } } : {}),
   };
 }
 
