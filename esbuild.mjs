@@ -46,7 +46,7 @@ const targets = [
     legalComments: 'eof',
   })),
   // One browser bundle per webview.
-  ...['preview', 'panel', 'gallery', 'usage'].map((name) => ({
+  ...['preview', 'panel', 'gallery', 'usage', 'compare'].map((name) => ({
     entryPoints: [`media/${name}.ts`],
     outfile: `dist/media/${name}.js`,
     platform: 'browser',

@@ -74,6 +74,7 @@ function render(info: PreviewInfo): void {
   }
   details.append(meta);
   if (info.sources.length) details.append(el('h2', { text: info.labels.madeFrom }), sources);
+  if (info.chapters?.length) details.append(el('h2', { text: info.labels.chapters }), chapterList(info));
   details.append(actions);
 
   root.append(player, details);
@@ -118,6 +119,26 @@ function videoPlayer(info: PreviewInfo, src: string, startAt: number | undefined
   });
 
   return el('div', { className: 'player' }, video, message, notes);
+}
+
+/** A film's chapters: a click seeks to the shot; Regenerate makes a new take of it (the host asks first). */
+function chapterList(info: PreviewInfo): HTMLElement {
+  const list = el('ol', { className: 'chapters' });
+  info.chapters!.forEach((chapter, index) => {
+    const seek = el('button', { className: 'chapter secondary', text: `${chapter.time}  ${chapter.title}` });
+    seek.type = 'button';
+    seek.addEventListener('click', () => {
+      if (!currentVideo) return;
+      currentVideo.currentTime = chapter.start;
+      void currentVideo.play().catch(() => undefined);
+    });
+    const regenerate = el('button', { className: 'secondary', text: info.labels.regenerateShot });
+    regenerate.type = 'button';
+    regenerate.setAttribute('aria-label', `${info.labels.regenerateShot}: ${chapter.title}`);
+    regenerate.addEventListener('click', () => vscode.postMessage({ type: 'regenerateShot', chapter: index }));
+    list.append(el('li', {}, seek, regenerate));
+  });
+  return list;
 }
 
 /** A job that failed: the server's words, what they mean, and the next step (which says it is billed). */

@@ -13,6 +13,7 @@ import { registerGenerate } from './features/generate/register';
 import { registerJobs } from './features/jobs/register';
 import { registerPanel } from './features/panel/register';
 import { registerPreview } from './features/preview/register';
+import { registerStoryboard } from './features/storyboard/register';
 import { registerUsage } from './features/usage/register';
 import { GenerationFlow } from './generation/generationFlow';
 import { GenerationService } from './generation/generationService';
@@ -50,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): OmniVideoApi {
   const flow = new GenerationFlow(service, context.workspaceState, context.globalState, requests);
   const previews = registerPreview(context, store, log);
   const panel = registerPanel(context, flow, store, log);
+  const storyboards = registerStoryboard({ context, store, service, frames: previews, show: (file) => previews.show(file), logger: log });
   context.subscriptions.push(
     log,
     keys,
@@ -59,7 +61,8 @@ export function activate(context: vscode.ExtensionContext): OmniVideoApi {
     { dispose: () => manager.dispose() },
     previews,
     panel,
-    registerJobs(manager, flow, finished.event, previews),
+    storyboards,
+    registerJobs(manager, flow, finished.event, previews, storyboards),
     registerGenerate(flow),
     registerApiKey(keys, manager),
     registerDocuments(store, previews),
@@ -68,7 +71,7 @@ export function activate(context: vscode.ExtensionContext): OmniVideoApi {
     registerUsage(context, ledger, log),
   );
   manager.resume();
-  const api = createPublicApi(manager, service, ledger, context.subscriptions);
+  const api = createPublicApi(manager, service, ledger, storyboards, context.subscriptions);
   const loaded = typeof __omniVideoLoadStart === 'number' ? ` (the bundle evaluated in ${(activateStart - __omniVideoLoadStart).toFixed(1)} ms before it)` : '';
   log.info(`activate() took ${(performance.now() - activateStart).toFixed(1)} ms${loaded}`);
   return api;

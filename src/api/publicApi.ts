@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { RequestPreview } from '../core/api/requestPreview';
 import type { JobManager } from '../core/jobs/jobManager';
 import type { UsageLedger } from '../core/jobs/usageLedger';
+import type { BoardSnapshot } from '../core/storyboard/planner';
 import { parseGenerateOptions, type GenerateOptions, type GenerationService } from '../generation/generationService';
 import { toSnapshot, type JobSnapshot } from './jobSnapshot';
 
@@ -16,9 +17,22 @@ export interface OmniVideoApi {
   onDidChangeJob: vscode.Event<JobSnapshot>;
   /** Billed generations (accepted by the server) today, this month and in total, all workspaces together. */
   getUsage(): { today: number; month: number; total: number; failed: number };
+  /** A storyboard parsed now, with the state of every shot. */
+  getStoryboard(file: vscode.Uri): Promise<StoryboardSnapshot>;
+  /** Settles when no shot of the storyboard is waiting, queued or in progress. */
+  waitForStoryboard(file: vscode.Uri, token?: vscode.CancellationToken): Promise<StoryboardSnapshot>;
 }
 
-export function createPublicApi(manager: JobManager, service: GenerationService, ledger: UsageLedger, disposables: vscode.Disposable[]): OmniVideoApi {
+/** A storyboard's shots as the exported API reports them (docs/product.md, "Storyboards"). */
+export type StoryboardSnapshot = BoardSnapshot<vscode.Uri>;
+
+export function createPublicApi(
+  manager: JobManager,
+  service: GenerationService,
+  ledger: UsageLedger,
+  storyboards: Pick<OmniVideoApi, 'getStoryboard' | 'waitForStoryboard'>,
+  disposables: vscode.Disposable[],
+): OmniVideoApi {
   const emitter = new vscode.EventEmitter<JobSnapshot>();
   disposables.push(emitter, { dispose: manager.store.onDidChange((job) => emitter.fire(toSnapshot(job))).dispose });
   return {
@@ -44,6 +58,8 @@ export function createPublicApi(manager: JobManager, service: GenerationService,
       }
     },
     onDidChangeJob: emitter.event,
+    getStoryboard: (file) => storyboards.getStoryboard(file),
+    waitForStoryboard: (file, token) => storyboards.waitForStoryboard(file, token),
     getUsage() {
       const { today, month, total, failed } = ledger.summary(Date.now());
       return { today, month, total, failed };

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { OmniVideoError } from '../core/common/errors';
 import type { RequestPreview } from '../core/api/requestPreview';
 import type { JobManager, SubmitRequest } from '../core/jobs/jobManager';
-import type { JobRecord } from '../core/jobs/jobModel';
+import type { JobRecord, ShotTag } from '../core/jobs/jobModel';
 import type { Logger } from '../core/common/logger';
 import { prepareMedia, type MediaRole, type PreparedMedia } from '../core/api/mediaInput';
 import { buildModeRequest, checkReferenceCount, type ModeMedia } from '../core/api/modeRequests';
@@ -99,8 +99,8 @@ export class GenerationService {
   }
 
   /** Prepares and submits in one go (the scripted path and the exported API). */
-  async generate(options: GenerateOptions, interactive: boolean): Promise<JobRecord> {
-    return this.submit(await this.prepareInputs(options), options, interactive);
+  async generate(options: GenerateOptions, interactive: boolean, storyboard?: ShotTag): Promise<JobRecord> {
+    return this.submit(await this.prepareInputs(options), options, interactive, storyboard);
   }
 
   /**
@@ -108,8 +108,8 @@ export class GenerationService {
    * `interactive` means a person is at the keyboard: a missing or refused key is asked for and the
    * submission continues. Without it a missing key is an error (the command was asked to show no UI).
    */
-  async submit(inputs: PreparedInputs, options: GenerationChoices, interactive: boolean): Promise<JobRecord> {
-    const request = this.request(inputs, options);
+  async submit(inputs: PreparedInputs, options: GenerationChoices, interactive: boolean, storyboard?: ShotTag): Promise<JobRecord> {
+    const request = { ...this.request(inputs, options), storyboard };
     if (!(await this.keys.get())) {
       if (!interactive || !(await this.keys.ensure())) {
         throw new OmniVideoError('auth', vscode.l10n.t('No API key is set. Run "Omni Video: Set API Key" first.'));

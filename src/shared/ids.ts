@@ -7,6 +7,7 @@ export const VIDEO_EDITOR_VIEW_TYPE = 'omniVideo.videoPreview';
 export const PANEL_VIEW_TYPE = 'omniVideo.generationPanel';
 export const GALLERY_VIEW_TYPE = 'omniVideo.gallery';
 export const USAGE_VIEW_TYPE = 'omniVideo.usage';
+export const COMPARE_VIEW_TYPE = 'omniVideo.compareTakes';
 export const JOBS_VIEW_ID = 'omniVideo.jobs';
 
 /** The file types media slots, pickers and the explorer menus take (read from the bytes before sending). */

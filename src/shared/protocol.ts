@@ -30,6 +30,8 @@ export interface PreviewInfo {
   labels: PreviewLabels;
   /** Where to resume playback after a reload. */
   startAt?: number;
+  /** A storyboard's film: one chapter per shot (from the film's sidecar). */
+  chapters?: { title: string; start: number; time: string }[];
 }
 
 /** A file or URL a video was made from; `openSource` names it by its index, never by its path. */
@@ -59,7 +61,7 @@ export interface PreviewActions {
 }
 
 /** The preview's fixed texts (`noAudioDecoded`: the audio does not decode although the host was expected to play it). */
-export type PreviewLabels = Record<'prompt' | 'id' | 'duration' | 'size' | 'created' | 'reveal' | 'copyPrompt' | 'noMetadata' | 'playbackError' | 'unmute' | 'regenerate' | 'insertIntoDocument' | 'openSystemPlayer' | 'makePlayableCopy' | 'noAudioDecoded' | 'mode' | 'madeFrom' | 'continueFromLastFrame' | 'useAsReference' | 'failed' | 'serverSaid', string>;
+export type PreviewLabels = Record<'prompt' | 'id' | 'duration' | 'size' | 'created' | 'reveal' | 'copyPrompt' | 'noMetadata' | 'playbackError' | 'unmute' | 'regenerate' | 'insertIntoDocument' | 'openSystemPlayer' | 'makePlayableCopy' | 'noAudioDecoded' | 'mode' | 'madeFrom' | 'continueFromLastFrame' | 'useAsReference' | 'failed' | 'serverSaid' | 'chapters' | 'regenerateShot', string>;
 
 /** Messages from the extension host to the webview. */
 export type HostToWebview = { type: 'show'; info: PreviewInfo } | { type: 'captureLastFrame'; requestId: number };
@@ -79,6 +81,7 @@ export const webviewToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('continueFromLastFrame') }),
   z.object({ type: z.literal('useAsReference') }),
   z.object({ type: z.literal('failureAction') }),
+  z.object({ type: z.literal('regenerateShot'), chapter: z.number().int().min(0).max(1000) }),
   z.object({ type: z.literal('openSource'), index: z.number().int().min(0).max(16) }),
   z.object({
     type: z.literal('frameCaptured'),

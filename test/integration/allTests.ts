@@ -12,6 +12,7 @@ import './chain.test';
 import './gallery.test';
 import './tour.test';
 import './costGuard.test';
+import './storyboard.test';
 import './restricted.test';
 // LAST: the window reloads right after its phase-1 test, with its job still running (see the file).
 import './reload.test';

@@ -17,6 +17,7 @@ import * as vscode from 'vscode';
 import type { OmniVideoApi } from '../../src/api/publicApi';
 import { probe, skipWithoutProbe, type VideoState } from './probe';
 import { simulator, type LoggedRequest } from './simulatorControl';
+import { boardText } from './workspaceFiles';
 import { PHASE_2_SUITE, isAfterReload, readReloadState, requestReload, type ReloadState } from './windowReload';
 
 const EXTENSION_ID = 'omni-video.omni-video';
@@ -39,7 +40,16 @@ interface Handover {
   clip: string;
   /** Length of the simulator's request log before the job was submitted. */
   requestLogStart: number;
+  /** A storyboard whose first shot runs, and whose two chained shots wait, when the window reloads. */
+  board: string;
+  boardShotId: string;
 }
+
+const BOARD_SHOTS = [
+  ['Storm', 'Reload board: a lighthouse in a storm, waves break on the rocks, night.'],
+  ['Calm', 'Reload board: the storm passes, the sea calms, first light.'],
+  ['Morning', 'Reload board: gulls over a quiet harbour, morning sun.'],
+] as const;
 
 const workspace = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
 
@@ -91,10 +101,15 @@ describe('Window reload while a job runs', function () {
       const prompt = `A lighthouse beam sweeping over a stormy sea at night, reload check ${Date.now().toString(36)}`;
       const requestLogStart = (await simulator.requests()).length;
       const original = await simulator.config();
+      const board = path.join(dir, 'reload-board.md');
       let id: string;
+      let boardShotId: string;
       try {
         await simulator.setConfig({ processingMs: PROCESSING_MS });
         id = await vscode.commands.executeCommand<string>('omniVideo.generate', { prompt });
+        // A board mid-run: shot 1 is running; shots 2 and 3 wait for it (they start from its last frame).
+        fs.writeFileSync(board, boardText('Reload board', BOARD_SHOTS));
+        [boardShotId] = await vscode.commands.executeCommand<string[]>('omniVideo.generateStoryboard', vscode.Uri.file(board), {});
       } finally {
         await simulator.setConfig({ processingMs: original.processingMs }); // a job keeps the timings it was created with
       }
@@ -109,7 +124,9 @@ describe('Window reload while a job runs', function () {
       assert.ok(job && (job.status === 'queued' || job.status === 'in_progress') && !job.file, `the job is still running: ${JSON.stringify(job)}`);
       await probe.screenshot('before-reload');
 
-      const handover: Handover = { id, prompt, clip, requestLogStart };
+      const waiting = await api.getStoryboard(vscode.Uri.file(board));
+      assert.deepEqual(waiting.shots.map((s) => s.state), ['queued', 'waiting', 'waiting'], 'shot 1 runs, 2 and 3 wait');
+      const handover: Handover = { id, prompt, clip, requestLogStart, board, boardShotId };
       requestReload(this.test!.fullTitle(), { ...handover });
       console.log(`      job ${id} is ${job.status} (${job.progress}%); the window reloads once this run is over`);
     });
@@ -227,6 +244,19 @@ describe('Window reload while a job runs', function () {
           30_000,
         );
         await probe.screenshot('after-reload');
+      });
+
+      it('the storyboard resumes: its running shot on the same id, the waiting shots once it is saved; 3 POSTs in all', async () => {
+        const board = vscode.Uri.file(handover.board);
+        const resumed = await api.getStoryboard(board);
+        assert.equal(resumed.shots[0].jobId, handover.boardShotId, 'shot 1 is the same job');
+        const done = await api.waitForStoryboard(board);
+        assert.deepEqual(done.shots.map((s) => s.state), ['saved', 'saved', 'saved'], JSON.stringify(done.shots.map((s) => s.error)));
+        const creates = (await simulator.requests()).slice(handover.requestLogStart).filter((r) => r.origin === 'api' && r.method === 'POST' && BOARD_SHOTS.some(([, prose]) => (r.body as { prompt?: string }).prompt === prose));
+        assert.deepEqual(creates.map((r) => (r.body as { prompt: string }).prompt), BOARD_SHOTS.map(([, prose]) => prose), 'each shot POSTed once, in order');
+        assert.ok(creates[1].time >= state.phase2StartedAt!, 'the waiting shots were sent by the new extension host');
+        const text = fs.readFileSync(handover.board, 'utf8');
+        assert.equal((text.match(/<video src=/g) ?? []).length, 3, 'each shot has its video line');
       });
 
       it('restores the custom editor ("Open With… → Omni Video Preview") of the other clip, which plays when shown', async function () {

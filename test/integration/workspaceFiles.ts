@@ -35,3 +35,8 @@ export async function withoutPreviewOnComplete(): Promise<() => Promise<void>> {
     await vscode.workspace.getConfiguration('omniVideo').update('openPreviewOnComplete', before, vscode.ConfigurationTarget.Global);
   };
 }
+
+/** A storyboard's text: front matter, a title, and a shot per heading and prose. */
+export function boardText(title: string, shots: readonly (readonly [string, string])[], frontMatter = 'seconds: "4"'): string {
+  return ['---', 'omniVideo: storyboard', frontMatter, '---', `# ${title}`, '', ...shots.flatMap(([heading, prose]) => [`## ${heading}`, prose, ''])].join('\n');
+}

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import type * as Mediabunny from 'mediabunny';
 import { OmniVideoError } from '../common/errors';
 import { l10n } from '../common/l10n';
+import { runFfmpeg } from './ffmpeg';
 import { mediabunny } from './mediabunnyLoader';
 
 export interface FilmClip {
@@ -255,4 +256,35 @@ function fingerprint(description: unknown): string {
   if (!description) return '';
   const bytes = description instanceof ArrayBuffer ? new Uint8Array(description) : ArrayBuffer.isView(description) ? new Uint8Array(description.buffer, description.byteOffset, description.byteLength) : undefined;
   return bytes ? createHash('sha1').update(bytes).digest('hex') : '';
+}
+
+/**
+ * Joins clips that differ by re-encoding them with ffmpeg: each scaled and padded to the first clip's
+ * size and frame rate, H.264 and AAC (sound only when every clip has some). No chapters: the film's
+ * sidecar lists the shots. Written to a temporary file and renamed into place.
+ */
+export async function reencodeFilm(clips: readonly FilmClip[], destination: string, options: { ffmpeg: string; signal?: AbortSignal }): Promise<AssembledFilm> {
+  const parameters = await Promise.all(clips.map((clip) => readClipParameters(clip.path)));
+  const { width, height, frameRate } = parameters[0].video;
+  const withAudio = parameters.every((p) => p.audio);
+  const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
+  const filters = clips.map(
+    (_, i) =>
+      `[${i}:v:0]scale=${even(width)}:${even(height)}:force_original_aspect_ratio=decrease,pad=${even(width)}:${even(height)}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=${frameRate || 24},format=yuv420p[v${i}]` +
+      (withAudio ? `;[${i}:a:0]aresample=48000,aformat=channel_layouts=stereo[a${i}]` : ''),
+  );
+  const inputs = clips.map((_, i) => `[v${i}]${withAudio ? `[a${i}]` : ''}`).join('');
+  const graph = `${filters.join(';')};${inputs}concat=n=${clips.length}:v=1:a=${withAudio ? 1 : 0}[v]${withAudio ? '[a]' : ''}`;
+  const temporary = path.join(path.dirname(destination), `.${path.basename(destination)}.${process.pid}.part.mp4`);
+  const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', ...clips.flatMap((clip) => ['-i', clip.path]), '-filter_complex', graph, '-map', '[v]'];
+  if (withAudio) args.push('-map', '[a]', '-c:a', 'aac', '-b:a', '160k');
+  args.push('-c:v', 'libx264', '-preset', 'medium', '-crf', '18', '-movflags', '+faststart', temporary);
+  try {
+    await runFfmpeg(options.ffmpeg, args, { signal: options.signal, timeoutMs: 60 * 60_000, stderrLines: 3, describe: (detail) => l10n.t('ffmpeg could not re-encode the film: {0}', detail || l10n.t('no reason given')) });
+    await rename(temporary, destination);
+  } finally {
+    await rm(temporary, { force: true });
+  }
+  const starts = parameters.map((_, i) => parameters.slice(0, i).reduce((sum, p) => sum + p.videoDuration, 0));
+  return { starts, duration: parameters.reduce((sum, p) => sum + p.videoDuration, 0) };
 }

@@ -41,6 +41,8 @@ export interface Storyboard {
   isStoryboard: boolean;
   /** The `#` heading, if any. */
   title?: string;
+  /** Where the board's own lenses go: the `#` heading's line, else the first line after the front matter. */
+  headLine: number;
   settings: BoardSettings;
   /** Front matter values that are not valid (they are ignored and said). */
   problems: string[];
@@ -76,7 +78,7 @@ export function parseStoryboard(text: string): Storyboard {
     if (!parsed.success) problems.push(l10n.t('The front matter value {0}: {1} is not valid, so it is ignored.', key, JSON.stringify(value)));
     else if (key !== 'omniVideo') Object.assign(settings, { [key]: parsed.data });
   }
-  const board: Storyboard = { isStoryboard: values.omniVideo === 'storyboard', settings, problems, shots: [], eol };
+  const board: Storyboard = { isStoryboard: values.omniVideo === 'storyboard', settings, problems, shots: [], eol, headLine: Math.min(bodyStart, lines.length - 1) };
 
   let fence: string | undefined;
   let comment = false;
@@ -123,6 +125,7 @@ export function parseStoryboard(text: string): Storyboard {
     const heading = HEADING.exec(rest);
     if (heading && heading[1].length === 1 && board.title === undefined && !shot) {
       board.title = heading[2];
+      board.headLine = i;
       continue;
     }
     if (heading && heading[1].length === 2) {

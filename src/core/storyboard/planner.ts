@@ -25,6 +25,29 @@ export const runEntrySchema = z.object({
 });
 export type RunEntry = z.infer<typeof runEntrySchema>;
 
+/** A board's shots as the exported API reports them (docs/product.md, "Storyboards"); `U` is the Uri type. */
+export interface BoardSnapshot<U> {
+  file: U;
+  shots: {
+    index: number;
+    title: string;
+    prompt: string;
+    state: ShotState;
+    /** The chosen (or running) take's job. */
+    jobId?: string;
+    /** The chosen take. */
+    video?: U;
+    /** Every saved take, oldest first. */
+    takes: U[];
+    /** The prose differs from the chosen take's prompt. */
+    promptChanged: boolean;
+    error?: string;
+  }[];
+  /** The last assembled film, if any. */
+  film?: U;
+  filmOutOfDate?: boolean;
+}
+
 export interface PlannedShot {
   index: number;
   state: ShotState;

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { Logger } from '../../core/common/logger';
 import type { JobStore } from '../../core/jobs/jobStore';
 import type { GenerationFlow } from '../../generation/generationFlow';
-import { continueFromLastFrame, useAsReference, type FrameSource, type PanelOpener } from './chainCommands';
+import type { FrameSource } from '../../generation/lastFrameCapture';
+import { continueFromLastFrame, useAsReference, type PanelOpener } from './chainCommands';
 
 /** Chaining clips: Continue from Last Frame, and Use as Reference in the generation panel. */
 export function registerChain(deps: { frames: FrameSource; panel: PanelOpener; flow: GenerationFlow; store: JobStore; logger: Logger }): vscode.Disposable {

@@ -4,7 +4,8 @@ import type { JobRecord } from '../../core/jobs/jobModel';
 import type { JobStore } from '../../core/jobs/jobStore';
 import { describeJobState, failureAdvice, shortPrompt } from '../../core/jobs/jobLabels';
 
-type JobGroup = 'running' | 'attention' | 'saved';
+/** A state group, or a storyboard's own group (`board:` and the board's path), which holds its takes. */
+type JobGroup = 'running' | 'attention' | 'saved' | `board:${string}`;
 interface GroupNode {
   kind: 'group';
   group: JobGroup;
@@ -17,15 +18,17 @@ interface JobNode {
 /** A row of the jobs view: a group heading or a job. Commands on a job row receive its JobNode. */
 export type JobsNode = GroupNode | JobNode;
 
-const GROUP_ORDER: JobGroup[] = ['running', 'attention', 'saved'];
+const STATE_GROUPS: JobGroup[] = ['running', 'attention', 'saved'];
 
 function groupOf(job: JobRecord): JobGroup {
+  if (job.storyboard) return `board:${job.storyboard.file}`;
   if (job.phase === 'tracking') return 'running';
   return job.phase === 'saved' ? 'saved' : 'attention';
 }
 
 /**
- * The jobs view: jobs grouped by state (running, needing attention, saved), newest first.
+ * The jobs view: jobs grouped by state (running, needing attention, saved), newest first; the takes of
+ * each storyboard in a group of their own, after the running jobs.
  *
  * Rows are stable objects (one per group, one per job and group), and a job whose group stays the
  * same is redrawn alone. Redrawing the whole tree makes VS Code drop its rows for a moment: a context
@@ -35,7 +38,7 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsNode>, vsco
   private readonly changed = new vscode.EventEmitter<JobsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: vscode.Disposable;
-  private readonly groups = new Map<JobGroup, GroupNode>(GROUP_ORDER.map((group) => [group, { kind: 'group', group }]));
+  private readonly groups = new Map<JobGroup, GroupNode>();
   /** The node of each job, and the group it was last shown in. */
   private readonly rows = new Map<string, { node: JobNode; group: JobGroup }>();
 
@@ -45,7 +48,11 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsNode>, vsco
 
   getChildren(element?: JobsNode): JobsNode[] {
     const jobs = this.store.list();
-    if (!element) return GROUP_ORDER.filter((group) => jobs.some((j) => groupOf(j) === group)).map((group) => this.groups.get(group)!);
+    if (!element) {
+      const present = new Set(jobs.map(groupOf));
+      const boards = [...present].filter((g) => g.startsWith('board:')).sort();
+      return [STATE_GROUPS[0], ...boards, ...STATE_GROUPS.slice(1)].filter((group) => present.has(group)).map((group) => this.groupNode(group));
+    }
     if (element.kind === 'job') return [];
     return jobs.filter((j) => groupOf(j) === element.group).map((job) => this.rowOf(job));
   }
@@ -53,7 +60,7 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsNode>, vsco
   getParent(element: JobsNode): JobsNode | undefined {
     if (element.kind === 'group') return undefined;
     const job = this.store.get(element.id);
-    return job && this.groups.get(groupOf(job));
+    return job && this.groupNode(groupOf(job));
   }
 
   getTreeItem(node: JobsNode): vscode.TreeItem {
@@ -62,11 +69,17 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsNode>, vsco
       const item = new vscode.TreeItem(groupLabel(node.group), vscode.TreeItemCollapsibleState.Expanded);
       item.id = `group:${node.group}`;
       item.description = String(count);
-      item.contextValue = `omniVideo.group.${node.group}`;
+      item.contextValue = node.group.startsWith('board:') ? 'omniVideo.group.storyboard' : `omniVideo.group.${node.group}`;
       return item;
     }
     const job = this.store.get(node.id);
     return job ? this.jobItem(job) : new vscode.TreeItem('');
+  }
+
+  private groupNode(group: JobGroup): GroupNode {
+    let node = this.groups.get(group);
+    if (!node) this.groups.set(group, (node = { kind: 'group', group }));
+    return node;
   }
 
   private rowOf(job: JobRecord): JobNode {
@@ -126,8 +139,10 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsNode>, vsco
   }
 }
 
-const groupLabel = (group: JobGroup): string =>
-  ({ running: () => vscode.l10n.t('Running'), attention: () => vscode.l10n.t('Needs attention'), saved: () => vscode.l10n.t('Saved videos') })[group]();
+function groupLabel(group: JobGroup): string {
+  if (group.startsWith('board:')) return vscode.l10n.t('Storyboard {0}', path.basename(group.slice('board:'.length)));
+  return ({ running: () => vscode.l10n.t('Running'), attention: () => vscode.l10n.t('Needs attention'), saved: () => vscode.l10n.t('Saved videos') })[group as 'running']();
+}
 
 function iconFor(job: JobRecord): vscode.ThemeIcon {
   switch (job.phase) {

@@ -6,10 +6,10 @@ import { JOBS_VIEW_ID } from '../../shared/ids';
 import { clearFinishedJobs, copyJobPrompt, regenerateJob, removeJob, retryJob, revealJobFile, showJobs, stopTrackingJob } from './jobCommands';
 import { JobsTreeProvider } from './jobsTree';
 import { announceFinishedJob, type VideoOpener } from './notifications';
-import { JobsStatusBarItem } from './statusBar';
+import { JobsStatusBarItem, type BoardRuns } from './statusBar';
 
 /** The jobs view, the status bar item, the job commands, and the notice when a job ends. */
-export function registerJobs(manager: JobManager, flow: GenerationFlow, onJobFinished: vscode.Event<JobRecord>, previews: VideoOpener): vscode.Disposable {
+export function registerJobs(manager: JobManager, flow: GenerationFlow, onJobFinished: vscode.Event<JobRecord>, previews: VideoOpener, boards?: BoardRuns): vscode.Disposable {
   const store = manager.store;
   const tree = new JobsTreeProvider(store);
   const commands: Record<string, (arg?: unknown) => unknown> = {
@@ -25,7 +25,7 @@ export function registerJobs(manager: JobManager, flow: GenerationFlow, onJobFin
   return vscode.Disposable.from(
     tree,
     vscode.window.createTreeView(JOBS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false }),
-    new JobsStatusBarItem(store),
+    new JobsStatusBarItem(store, boards),
     onJobFinished((job) => announceFinishedJob(job, previews)),
     ...Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, handler)),
   );

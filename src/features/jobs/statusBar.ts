@@ -2,25 +2,43 @@ import * as vscode from 'vscode';
 import type { JobStore } from '../../core/jobs/jobStore';
 import { describeJobState, shortPrompt } from '../../core/jobs/jobLabels';
 
+/** The storyboards with a run in progress, as the status bar names them. */
+export interface BoardRuns {
+  describeRuns(): Promise<string[]>;
+  readonly onDidChange: (listener: () => void) => { dispose(): void };
+}
+
 /**
  * One status bar item: hidden while nothing runs; while jobs run it shows how many are queued and
  * generating with their progress, lists them in its tooltip, and reveals the jobs view on click.
  */
 export class JobsStatusBarItem implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: { dispose(): void }[];
+  /** "Harbour: 1/2 shots", for each storyboard whose run is in progress. */
+  private boardRuns: string[] = [];
 
-  constructor(private readonly store: JobStore) {
+  constructor(
+    private readonly store: JobStore,
+    private readonly boards?: BoardRuns,
+  ) {
     this.item = vscode.window.createStatusBarItem('omniVideo.status', vscode.StatusBarAlignment.Left, 10);
     this.item.name = vscode.l10n.t('Omni Video Jobs');
     this.item.command = 'omniVideo.showJobs';
-    this.subscription = store.onDidChange(() => this.render());
+    this.subscriptions = [store.onDidChange(() => this.render()), ...(boards ? [boards.onDidChange(() => this.readBoards())] : [])];
     this.render();
+  }
+
+  private readBoards(): void {
+    void this.boards?.describeRuns().then((runs) => {
+      this.boardRuns = runs;
+      this.render();
+    });
   }
 
   render(): void {
     const active = this.store.active();
-    if (active.length === 0) {
+    if (active.length === 0 && this.boardRuns.length === 0) {
       this.item.hide();
       return;
     }
@@ -34,6 +52,7 @@ export class JobsStatusBarItem implements vscode.Disposable {
     }
     if (queued) parts.push(vscode.l10n.t('{0} queued', queued));
     if (downloading) parts.push(vscode.l10n.t('{0} downloading', downloading));
+    parts.unshift(...this.boardRuns);
     this.item.text = `$(loading~spin) ${vscode.l10n.t('Omni Video')}: ${parts.join(', ')}`;
     this.item.accessibilityInformation = { label: vscode.l10n.t('Omni Video jobs: {0}', parts.join(', ')), role: 'button' };
     const tooltip = new vscode.MarkdownString(undefined, true);
@@ -51,7 +70,7 @@ export class JobsStatusBarItem implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const subscription of this.subscriptions) subscription.dispose();
     this.item.dispose();
   }
 }

@@ -7,6 +7,7 @@ import { l10n } from '../../core/common/l10n';
 import { failureAdvice, modeLabel, shortPrompt } from '../../core/jobs/jobLabels';
 import type { JobRecord } from '../../core/jobs/jobModel';
 import type { Sidecar } from '../../core/jobs/sidecar';
+import type { FilmSidecar } from '../../core/storyboard/film';
 import type { CodecError, CodecReport } from '../../core/media/mp4Codecs';
 import { decidePlayability, type PlaybackHost } from '../../core/media/playability';
 import type { PreviewInfo, PreviewLabels, PreviewSource } from '../../shared/protocol';
@@ -28,6 +29,8 @@ export interface PreviewFacts<Target> {
   language: string;
   /** Where to resume playback after a reload. */
   startAt?: number;
+  /** The film's sidecar, when the video is a storyboard's film. */
+  film?: FilmSidecar;
 }
 
 export interface PreviewDecision<Target> {
@@ -53,13 +56,13 @@ export function buildPreviewInfo<Target>(facts: PreviewFacts<Target>): PreviewDe
     videoSrc: facts.videoSrc,
     prompt,
     id: job?.id ?? sidecar?.id,
-    mode: modeLabel(job?.mode ?? sidecar?.mode),
-    parameters: parameters(request),
+    mode: facts.film ? l10n.t('Film of a storyboard') : modeLabel(job?.mode ?? sidecar?.mode),
+    parameters: facts.film ? [{ label: l10n.t('Storyboard'), value: facts.film.storyboard }, { label: l10n.t('Shots'), value: String(facts.film.shots.length) }] : parameters(request),
     sources: sources.map((s) => s.source),
-    seconds: durationText(job?.seconds ?? stringField(serverJob, 'seconds'), stringField(request, 'seconds')),
+    seconds: facts.film ? `${facts.film.duration.toFixed(1)} ${l10n.t('s')}` : durationText(job?.seconds ?? stringField(serverJob, 'seconds'), stringField(request, 'seconds')),
     size: job?.size ?? stringField(serverJob, 'size'),
     createdAt: createdAt && Number.isFinite(createdAt) ? new Date(createdAt).toLocaleString(facts.language) : undefined,
-    hasSidecar: sidecar !== undefined,
+    hasSidecar: sidecar !== undefined || facts.film !== undefined,
     playbackNotes: localizePlaybackNotes(playability, facts.host),
     expectAudio: codecs.ok && codecs.audio.length > 0 && playability.audio === 'playable',
     actions: {
@@ -73,6 +76,7 @@ export function buildPreviewInfo<Target>(facts: PreviewFacts<Target>): PreviewDe
     },
     labels: previewLabels(),
     startAt: facts.startAt,
+    chapters: facts.film?.shots.map((shot) => ({ title: `${shot.index}. ${shot.title}`, start: shot.start, time: clock(shot.start) })),
   };
   return { info, targets: sources.map((s) => s.target), playbackReasons: playability.notes.length ? playability.reasons : [] };
 }
@@ -136,6 +140,12 @@ function durationText(returned: string | undefined, requested: string | undefine
   return requested && requested !== returned ? `${text} (${l10n.t('{0} s requested', requested)})` : text;
 }
 
+/** 83.4 → "1:23". */
+function clock(seconds: number): string {
+  const whole = Math.floor(seconds);
+  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}`;
+}
+
 function stringField(object: Record<string, unknown>, key: string): string | undefined {
   const value = object[key];
   return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
@@ -164,6 +174,8 @@ export function previewLabels(): PreviewLabels {
     continueFromLastFrame: l10n.t('Continue from Last Frame'),
     useAsReference: l10n.t('Use as Reference'),
     failed: l10n.t('This generation failed'),
+    chapters: l10n.t('Chapters'),
+    regenerateShot: l10n.t('Regenerate this shot'),
     serverSaid: l10n.t('The server said'),
   };
 }

@@ -23,16 +23,17 @@ export class PreviewPanels implements vscode.WebviewPanelSerializer, vscode.Cust
   }
 
   /** Opens (or reveals) the preview of a video file. */
-  async show(file: vscode.Uri, options: { preserveFocus?: boolean } = {}): Promise<vscode.WebviewPanel> {
+  async show(file: vscode.Uri, options: { preserveFocus?: boolean; beside?: boolean } = {}): Promise<vscode.WebviewPanel> {
     const existing = this.panels.get(file.fsPath);
     if (existing) {
       existing.panel.reveal(undefined, options.preserveFocus);
+      void existing.refreshIfChanged();
       return existing.panel;
     }
     const panel = vscode.window.createWebviewPanel(
       PREVIEW_VIEW_TYPE,
       path.basename(file.fsPath),
-      { viewColumn: vscode.ViewColumn.Active, preserveFocus: options.preserveFocus },
+      { viewColumn: options.beside ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active, preserveFocus: options.preserveFocus },
       this.options(file),
     );
     await this.attach(panel, file);
@@ -90,13 +91,13 @@ export class PreviewPanels implements vscode.WebviewPanelSerializer, vscode.Cust
 
   /**
    * A running preview of `file`: a visible panel or custom editor of it, else a hidden one brought to
-   * the front (a hidden webview does not run), else a new panel; focus stays where it is.
+   * the front (a hidden webview does not run), else a new panel beside the editor; focus stays where it is.
    */
   async readySession(file: vscode.Uri): Promise<PreviewSession> {
     const open = this.sessions.filter((s) => s.file.fsPath === file.fsPath);
     let session: PreviewSession | undefined = open.find((s) => s.panel.visible) ?? open[0];
     if (!session) {
-      await this.show(file, { preserveFocus: true });
+      await this.show(file, { preserveFocus: true, beside: true });
       session = this.panels.get(file.fsPath);
     } else if (!session.panel.visible) {
       session.panel.reveal(undefined, true);

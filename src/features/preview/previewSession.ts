@@ -6,6 +6,7 @@ import { OmniVideoError, describeError } from '../../core/common/errors';
 import type { Logger } from '../../core/common/logger';
 import type { JobStore } from '../../core/jobs/jobStore';
 import { readSidecar } from '../../core/jobs/sidecar';
+import { filmSidecarPathOf, readFilmSidecar, type FilmSidecar } from '../../core/storyboard/film';
 import { findFfmpeg } from '../../core/media/ffmpeg';
 import { readMp4Codecs } from '../../core/media/mp4Codecs';
 import { makePlayableCopy } from '../../core/media/playableCopy';
@@ -33,6 +34,9 @@ export class PreviewSession extends WebviewHost<WebviewToHost, HostToWebview> {
   private nextCaptureId = 1;
   private readonly captures = new Map<number, { resolve: (frame: CapturedFrame) => void; reject: (error: Error) => void }>();
   private prompt: string | undefined;
+  /** The sidecar of a storyboard's film: its chapters and its storyboard. */
+  private film: FilmSidecar | undefined;
+  private shownVersion: string | undefined;
 
   constructor(
     panel: vscode.WebviewPanel,
@@ -54,6 +58,18 @@ export class PreviewSession extends WebviewHost<WebviewToHost, HostToWebview> {
   async open(): Promise<void> {
     this.load();
     this.postState({ type: 'show', info: await this.info() });
+  }
+
+  /** Shows the file again when it changed on disk since it was shown (a film assembled anew). */
+  async refreshIfChanged(): Promise<void> {
+    if ((await this.version()) !== this.shownVersion) this.postState({ type: 'show', info: await this.info() });
+  }
+
+  private version(): Promise<string> {
+    return stat(this.file.fsPath).then(
+      (s) => String(Math.round(s.mtimeMs)),
+      () => '0', // the file is gone: the webview's error handler says so
+    );
   }
 
   /** Resolves once the page runs (rejects after `timeoutMs`). */
@@ -85,10 +101,7 @@ export class PreviewSession extends WebviewHost<WebviewToHost, HostToWebview> {
 
   private async info(): Promise<PreviewInfo> {
     const fsPath = this.file.fsPath;
-    const version = await stat(fsPath).then(
-      (s) => String(Math.round(s.mtimeMs)),
-      () => '0', // the file is gone: the webview's error handler says so
-    );
+    const version = (this.shownVersion = await this.version());
     const job = this.context.store.list().find((j) => j.file === fsPath);
     const decision = buildPreviewInfo({
       file: fsPath,
@@ -101,6 +114,7 @@ export class PreviewSession extends WebviewHost<WebviewToHost, HostToWebview> {
       openTarget,
       language: vscode.env.language,
       startAt: this.startAt,
+      film: (this.film = await readFilmSidecar(filmSidecarPathOf(fsPath))),
     });
     this.sources = decision.targets;
     this.prompt = decision.info.prompt;
@@ -132,6 +146,11 @@ export class PreviewSession extends WebviewHost<WebviewToHost, HostToWebview> {
         this.logger.debug(`Preview ${path.basename(this.file.fsPath)}: ${message.state}${message.detail ? ` (${message.detail})` : ''}`);
         if (message.state === 'error' || message.state === 'noAudio') this.offerSystemPlayer();
         return;
+      case 'regenerateShot': {
+        const shot = this.film?.shots[message.chapter];
+        if (shot && this.film) await vscode.commands.executeCommand('omniVideo.regenerateShot', vscode.Uri.file(path.resolve(path.dirname(filmSidecarPathOf(this.file.fsPath)), this.film.storyboard)), shot.index);
+        return;
+      }
       case 'ready':
       case 'failureAction': // only a failed job's preview has one
         return;

@@ -14,7 +14,7 @@ export interface PreviewFeature extends vscode.Disposable {
   show(file: vscode.Uri, options?: { preserveFocus?: boolean }): Promise<unknown>;
   /** The video of the active preview panel. */
   readonly activeFile: vscode.Uri | undefined;
-  /** The last frame of a video, captured by a running preview of it (one is opened if needed). */
+  /** The last frame of a video, captured by a running preview of it (one is opened beside, if needed). */
   captureLastFrame(file: vscode.Uri): Promise<CapturedFrame>;
 }
 
