@@ -19,9 +19,11 @@ import { GenerationFlow } from './generation/generationFlow';
 import { GenerationService } from './generation/generationService';
 import { RequestDocuments } from './generation/requestDocuments';
 import { ApiKeyStore } from './host/apiKeyStore';
+import { onDidRunCommand } from './host/commands';
 import { apiClientFactory } from './host/network';
 import { readSettings } from './host/settings';
 import { showError } from './host/showError';
+import { WalkthroughProgress } from './host/walkthroughProgress';
 
 /** Set by the bundle's first line (esbuild.mjs); undefined when run from sources. */
 declare const __omniVideoLoadStart: number | undefined;
@@ -32,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): OmniVideoApi {
   useTranslator((message, ...args) => vscode.l10n.t(message, ...args));
   const log = vscode.window.createOutputChannel('Omni Video', { log: true });
   const keys = new ApiKeyStore(context.secrets, context.globalState);
+  const walkthrough = new WalkthroughProgress(context.globalState);
   const store = new JobStore(context.workspaceState, log);
   const clients = apiClientFactory(keys, log, context.extension.packageJSON.version);
   const finished = new vscode.EventEmitter<JobRecord>();
@@ -53,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): OmniVideoApi {
   const panel = registerPanel(context, flow, store, log);
   const storyboards = registerStoryboard({ context, store, service, frames: previews, show: (file) => previews.show(file), logger: log });
   context.subscriptions.push(
+    onDidRunCommand((id) => walkthrough.ran(id)),
     log,
     keys,
     clients,

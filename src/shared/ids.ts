@@ -15,3 +15,13 @@ export const IMAGE_EXTENSIONS: readonly string[] = ['png', 'jpg', 'jpeg', 'webp'
 export const VIDEO_EXTENSIONS: readonly string[] = ['mp4', 'mov', 'webm'];
 /** Every video file of a workspace, for `findFiles` and file watchers. */
 export const VIDEO_GLOB = `**/*.{${VIDEO_EXTENSIONS.join(',')}}`;
+
+/** The Get Started walkthrough's steps and the commands that complete each (src/host/walkthroughProgress.ts). */
+export const WALKTHROUGH_STEP_COMMANDS: Readonly<Record<string, readonly string[]>> = {
+  setApiKey: ['omniVideo.setApiKey'],
+  firstVideo: ['omniVideo.generate', 'omniVideo.openPanel', 'omniVideo.generateFromSelection'],
+  animateImage: ['omniVideo.imageToVideo', 'omniVideo.interpolate', 'omniVideo.referencesToVideo'],
+  chainClips: ['omniVideo.continueFromLastFrame', 'omniVideo.openGallery', 'omniVideo.generateStoryboard'],
+};
+/** `omniVideo.walkthrough.firstVideo`: the context key a step also completes on, once one of its commands ran. */
+export const walkthroughContextKey = (step: string) => `omniVideo.walkthrough.${step}`;

@@ -3,6 +3,7 @@
 //
 //   npm run bench                     # 500 MB download, five 8 MB images, end to end
 //   BENCH_MB=100 BENCH_RUNS=3 npm run bench
+//   BENCH_FILM_ONLY=1 npm run bench     # Assemble Film only
 //
 // The simulator runs in its own process (test/simulator/cli.ts) and each measured client in its own
 // (test/bench/worker.ts), so that peak memory is the client's alone (Linux VmHWM).
@@ -29,6 +30,8 @@ interface WorkerResult {
   ms: number;
   peakRssGrowthBytes: number;
   baselineRssBytes: number;
+  eventLoopP99Ms?: number;
+  eventLoopMaxMs?: number;
 }
 
 function line(figure: string, ours: string, reference: string, ratio: number | undefined, note = ''): void {
@@ -292,6 +295,50 @@ async function polling(): Promise<void> {
   }
 }
 
+/**
+ * Assemble Film: 12 (and 24) 8 s 1080p H.264 + AAC clips, about 200 MB (made with ffmpeg), joined
+ * by packet copy, against `ffmpeg -f concat -c copy` on the same clips; peak RSS growth for 12 and 24
+ * clips (it must not grow with the count); the event loop's delay while assembling.
+ */
+async function film(): Promise<void> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'omni-video-bench-film-'));
+  try {
+    await bundleWorker(dir);
+    const clips: string[] = [];
+    for (let i = 1; i <= 12; i++) {
+      const clip = path.join(dir, `clip${i}.mp4`);
+      await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=24:duration=8', '-f', 'lavfi', '-i', `sine=frequency=${300 + i * 20}:sample_rate=44100:duration=8`,
+        '-c:v', 'libx264', '-preset', 'ultrafast', '-b:v', '16M', '-maxrate', '16M', '-bufsize', '32M', '-pix_fmt', 'yuv420p', '-g', '48', '-c:a', 'aac', '-b:a', '128k', '-ac', '2', '-shortest', '-movflags', '+faststart', clip]);
+      clips.push(clip);
+    }
+    const total = (await Promise.all(clips.map((c) => stat(c)))).reduce((sum, st) => sum + st.size, 0);
+    const list = path.join(dir, 'concat.txt');
+    await writeFile(list, clips.map((c) => `file '${c}'\n`).join(''));
+    const ffmpegRun = async () => {
+      const start = performance.now();
+      await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', path.join(dir, 'ffmpeg-film.mp4')]);
+      return performance.now() - start;
+    };
+    const ours: WorkerResult[] = [];
+    const reference: number[] = [];
+    await ffmpegRun(); // warm the page cache for both
+    for (let i = 0; i < runs; i++) {
+      if (i % 2 === 0) reference.push(await ffmpegRun());
+      ours.push(await worker('assemble', { clips, dest: path.join(dir, 'film.mp4') }));
+      if (i % 2 === 1) reference.push(await ffmpegRun());
+    }
+    const twice = await worker('assemble', { clips: [...clips, ...clips], dest: path.join(dir, 'film-24.mp4') });
+    const oursMs = median(ours.map((r) => r.ms));
+    const refMs = median(reference);
+    line(`film of 12 × 8 s 1080p (${mb(total)}): wall time`, s(oursMs), `ffmpeg concat -c copy ${s(refMs)}`, oursMs / refMs, ' (target ≤ 2)');
+    const peak12 = Math.max(...ours.map((r) => r.peakRssGrowthBytes));
+    line('film: peak RSS growth, 12 clips / 24 clips', `${mb(peak12)} / ${mb(twice.peakRssGrowthBytes)}`, '≤ 96 MB, same for 24', twice.peakRssGrowthBytes / peak12);
+    line('film: event loop delay p99 / max', `${median(ours.map((r) => r.eventLoopP99Ms!)).toFixed(1)} / ${Math.max(...ours.map((r) => r.eventLoopMaxMs!)).toFixed(1)} ms`, '≤ 10 / ≤ 50 ms', undefined);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 /** Bundle and package sizes: a production build and `vsce package`. */
 async function sizesAndPolling(): Promise<void> {
   await run('npm', ['run', '--silent', 'package'], { cwd: repo, maxBuffer: 64 * MB });
@@ -302,7 +349,8 @@ async function sizesAndPolling(): Promise<void> {
   await run('npm', ['run', '--silent', 'build'], { cwd: repo, maxBuffer: 64 * MB }); // back to the development build
 }
 
-main().then(() => (process.env.BENCH_ONLY ? undefined : polling().then(sizesAndPolling))).catch((error: unknown) => {
+const sections = process.env.BENCH_FILM_ONLY ? film() : main().then(() => film()).then(() => (process.env.BENCH_ONLY ? undefined : polling().then(sizesAndPolling)));
+sections.catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

@@ -11,6 +11,8 @@ import { buildModeRequest } from '../../src/core/api/modeRequests';
 import { jsonBody } from '../../src/core/api/requestBody';
 import { parseGenerationParams } from '../../src/core/api/requestBuilder';
 import { undici } from '../../src/core/api/undiciLoader';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { assembleFilm } from '../../src/core/media/filmAssembly';
 import { measure } from './measure';
 
 interface UploadFile {
@@ -24,6 +26,7 @@ interface Args {
   token: string;
   id?: string;
   dest?: string;
+  clips?: string[];
   body?: unknown;
   pollMs?: number;
   fileBuffer?: number;
@@ -49,7 +52,7 @@ async function main(): Promise<void> {
   const args = JSON.parse(raw ?? '{}') as Args;
   // The download and upload figures are a running extension's; the first-request and end-to-end
   // ones start cold, as a session that makes one video does (its polls warm undici before the download).
-  if (!task.startsWith('e2e-') && task !== 'first-request') await warmUp(args);
+  if (!task.startsWith('e2e-') && task !== 'first-request' && task !== 'assemble') await warmUp(args);
   const client = () => new OmniVideoClient({ baseUrl: args.apiBaseUrl, getToken: async () => args.token, requestTimeoutMs: 120_000 });
   let result;
   switch (task) {
@@ -176,6 +179,15 @@ async function main(): Promise<void> {
         await pipeline(Readable.fromWeb(content.body as never), createWriteStream(args.dest!));
         return {};
       });
+      break;
+    }
+    case 'assemble': {
+      // A film of the clips, and how long the event loop was held meanwhile (the extension host's).
+      const delay = monitorEventLoopDelay({ resolution: 1 });
+      delay.enable();
+      result = await measure(() => assembleFilm(args.clips!.map((clip, i) => ({ path: clip, title: `Shot ${i + 1}` })), args.dest!));
+      delay.disable();
+      result = { ...result, eventLoopP99Ms: delay.percentile(99) / 1e6, eventLoopMaxMs: delay.max / 1e6 };
       break;
     }
     default:

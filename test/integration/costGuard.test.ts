@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { OmniVideoApi } from '../../src/api/publicApi';
 import { probe, skipWithoutProbe } from './probe';
 import { simulator } from './simulatorControl';
+import { withoutPreviewOnComplete } from './workspaceFiles';
 
 const webviewWith = (pattern: RegExp) => probe.webviewText().then((list) => list.find((w) => pattern.test(w.text))?.text ?? '');
 
@@ -14,7 +15,10 @@ describe('Cost guard: limit, dry run, usage, failures explained', function () {
   let api: OmniVideoApi;
   const settings = () => vscode.workspace.getConfiguration('omniVideo');
 
+  let restoreSettings: () => Promise<void>;
+
   before(async () => {
+    restoreSettings = await withoutPreviewOnComplete(); // a saved job's preview would open on top of the views looked at
     api = await vscode.extensions.getExtension<OmniVideoApi>('omni-video.omni-video')!.activate();
     assert.equal(await vscode.commands.executeCommand('omniVideo.setApiKey', simulator.token), true);
   });
@@ -24,6 +28,7 @@ describe('Cost guard: limit, dry run, usage, failures explained', function () {
     await settings().update('pricePerGeneration', undefined, vscode.ConfigurationTarget.Global);
     await simulator.setFaults({ failJobs: false });
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await restoreSettings();
   });
 
   it('with two generations left today, the third is refused with the limit named, and the simulator sees two POSTs', async () => {

@@ -125,7 +125,8 @@ describe('Window reload while a job runs', function () {
       await probe.screenshot('before-reload');
 
       const waiting = await api.getStoryboard(vscode.Uri.file(board));
-      assert.deepEqual(waiting.shots.map((s) => s.state), ['queued', 'waiting', 'waiting'], 'shot 1 runs, 2 and 3 wait');
+      assert.ok(['queued', 'in_progress'].includes(waiting.shots[0].state), `shot 1 runs: ${waiting.shots[0].state}`);
+      assert.deepEqual(waiting.shots.slice(1).map((s) => s.state), ['waiting', 'waiting'], 'shots 2 and 3 wait');
       const handover: Handover = { id, prompt, clip, requestLogStart, board, boardShotId };
       requestReload(this.test!.fullTitle(), { ...handover });
       console.log(`      job ${id} is ${job.status} (${job.progress}%); the window reloads once this run is over`);

@@ -66,3 +66,15 @@ describe('Manifest: the ids and file types the code shares with package.json (sr
     }
   });
 });
+
+describe('Manifest: the walkthrough ticks whichever way its commands run', () => {
+  it('each step completes on the commands that do it, and on the context key the extension sets when one of them ran', () => {
+    const [walkthrough] = manifest.contributes.walkthroughs;
+    for (const step of walkthrough.steps as { id: string; completionEvents: string[] }[]) {
+      const commandsOfStep = step.completionEvents.filter((e) => e.startsWith('onCommand:')).map((e) => e.slice('onCommand:'.length));
+      assert.deepEqual(commandsOfStep, [...ids.WALKTHROUGH_STEP_COMMANDS[step.id]], step.id);
+      assert.ok(step.completionEvents.includes(`onContext:${ids.walkthroughContextKey(step.id)}`), `${step.id} completes on ${ids.walkthroughContextKey(step.id)}`);
+      for (const command of commandsOfStep) assert.ok(commands.has(command), `${command} exists`);
+    }
+  });
+});

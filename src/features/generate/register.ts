@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { GenerationFlow } from '../../generation/generationFlow';
 import { editVideo, generateFromSelection, imageToVideo, interpolate, referencesToVideo } from './generateCommands';
+import { registerCommands } from '../../host/commands';
 
 /** The generate commands: from a prompt, an image or two, references, a clip, the editor's selection. */
 export function registerGenerate(flow: GenerationFlow): vscode.Disposable {
@@ -14,5 +15,5 @@ export function registerGenerate(flow: GenerationFlow): vscode.Disposable {
     // Preview Request: asks like Generate (or takes its options object), shows the request, sends nothing.
     'omniVideo.previewRequest': (options) => (options === undefined || options === null ? flow.runInteractive('text', {}, { dryRun: true }) : flow.previewScripted(options)),
   };
-  return vscode.Disposable.from(...Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, handler)));
+  return registerCommands(commands);
 }

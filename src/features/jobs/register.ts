@@ -7,6 +7,7 @@ import { clearFinishedJobs, copyJobPrompt, regenerateJob, removeJob, retryJob, r
 import { JobsTreeProvider } from './jobsTree';
 import { announceFinishedJob, type VideoOpener } from './notifications';
 import { JobsStatusBarItem, type BoardRuns } from './statusBar';
+import { registerCommands } from '../../host/commands';
 
 /** The jobs view, the status bar item, the job commands, and the notice when a job ends. */
 export function registerJobs(manager: JobManager, flow: GenerationFlow, onJobFinished: vscode.Event<JobRecord>, previews: VideoOpener, boards?: BoardRuns): vscode.Disposable {
@@ -27,6 +28,6 @@ export function registerJobs(manager: JobManager, flow: GenerationFlow, onJobFin
     vscode.window.createTreeView(JOBS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false }),
     new JobsStatusBarItem(store, boards),
     onJobFinished((job) => announceFinishedJob(job, previews)),
-    ...Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, handler)),
+    registerCommands(commands),
   );
 }

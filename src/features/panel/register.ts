@@ -7,6 +7,7 @@ import type { GenerationFlow } from '../../generation/generationFlow';
 import { PANEL_VIEW_TYPE } from '../../shared/ids';
 import { SingletonPanel } from '../../webview/singletonPanel';
 import { GenerationPanel, type PanelSeed } from './generationPanel';
+import { registerCommands } from '../../host/commands';
 
 /** What other features may do with the panel: open it with media in it. */
 export interface PanelFeature extends vscode.Disposable {
@@ -20,8 +21,7 @@ export function registerPanel(context: vscode.ExtensionContext, flow: Generation
   return Object.assign(
     vscode.Disposable.from(
       panels,
-      vscode.commands.registerCommand('omniVideo.openPanel', () => void open()),
-      vscode.commands.registerCommand('omniVideo.editJobInPanel', (arg?: unknown) => editJob(store, open, arg)),
+      registerCommands({ 'omniVideo.openPanel': () => void open(), 'omniVideo.editJobInPanel': (arg) => editJob(store, open, arg) }),
     ),
     { open },
   );

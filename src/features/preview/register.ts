@@ -7,6 +7,7 @@ import { pickMediaFiles } from '../../host/mediaPicker';
 import { PREVIEW_VIEW_TYPE, VIDEO_EDITOR_VIEW_TYPE } from '../../shared/ids';
 import type { CapturedFrame } from '../../shared/protocol';
 import { PreviewPanels } from './previewPanels';
+import { registerCommands } from '../../host/commands';
 
 /** What other features may do with previews. */
 export interface PreviewFeature extends vscode.Disposable {
@@ -25,7 +26,7 @@ export function registerPreview(context: vscode.ExtensionContext, store: JobStor
     previews,
     vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, previews),
     vscode.window.registerCustomEditorProvider(VIDEO_EDITOR_VIEW_TYPE, previews, { supportsMultipleEditorsPerDocument: true }),
-    vscode.commands.registerCommand('omniVideo.openPreview', (arg?: unknown) => openPreview(previews, store, arg)),
+    registerCommands({ 'omniVideo.openPreview': (arg) => openPreview(previews, store, arg) }),
   );
   return {
     show: (file, options) => previews.show(file, options),

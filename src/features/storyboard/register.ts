@@ -16,6 +16,7 @@ import { BoardService, generateBoardOptionsSchema, type StoryboardSnapshot } fro
 import { StoryboardLenses } from './codeLenses';
 import { CompareView } from './compareView';
 import { assembleBoardFilm } from './filmCommand';
+import { registerCommands } from '../../host/commands';
 
 /** What the exported API and the status bar read of storyboards. */
 export interface StoryboardFeature extends vscode.Disposable {
@@ -99,7 +100,7 @@ export function registerStoryboard(deps: StoryboardDeps): StoryboardFeature {
     lenses,
     compare,
     vscode.languages.registerCodeLensProvider({ language: 'markdown', scheme: 'file' }, lenses),
-    ...Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, handler)),
+    registerCommands(commands),
   );
   boards.resume();
 
