@@ -34,7 +34,7 @@ export function activate(context: vscode.ExtensionContext): OmniVideoApi {
   useTranslator((message, ...args) => vscode.l10n.t(message, ...args));
   const log = vscode.window.createOutputChannel('Omni Video', { log: true });
   const keys = new ApiKeyStore(context.secrets, context.globalState);
-  const walkthrough = new WalkthroughProgress(context.globalState);
+  const walkthrough = new WalkthroughProgress(context.globalState, context.extension.id, log);
   const store = new JobStore(context.workspaceState, log);
   const clients = apiClientFactory(keys, log, context.extension.packageJSON.version);
   const finished = new vscode.EventEmitter<JobRecord>();

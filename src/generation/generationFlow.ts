@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RequestPreview } from '../core/api/requestPreview';
 import { ASPECT_RATIOS, SECONDS, type AspectRatio, type JobMode, type Seconds } from '../core/api/schemas';
@@ -104,7 +105,7 @@ export class GenerationFlow {
       const inputs = await this.service.prepareInputs(chosen);
       if (inputs.warnings.length && !(await confirmWarnings(inputs.warnings))) return undefined;
       const first = extraStep ? 2 : 1;
-      const prompt = await this.askPrompt(mode, title(first), options.initialPrompt);
+      const prompt = await this.askPrompt(mode, `${promptStepTitle(mode, chosen)} (${first}/${steps})`, options.initialPrompt);
       if (prompt === undefined) return undefined;
       const settings = readSettings();
       const seconds = await pickOne<Seconds>(
@@ -162,8 +163,12 @@ export class GenerationFlow {
       pick.placeholder = promptPlaceholder(mode);
       pick.ignoreFocusOut = true;
       pick.matchOnDescription = false;
-      pick.value = initialPrompt ?? this.workspaceState.get<string>(DRAFT_KEY, '');
-      const recent = this.recentPrompts().map((p) => ({ label: p, prompt: p, description: vscode.l10n.t('recent') }));
+      // A draft typed for a prompt alone is filled in again; for an image or a clip it is only offered,
+      // like the recent prompts: it was written for other media.
+      const draft = initialPrompt === undefined ? this.workspaceState.get<string>(DRAFT_KEY, '').trim() : '';
+      pick.value = initialPrompt ?? (mode === 'text' ? draft : '');
+      const offered = mode !== 'text' && draft ? [{ label: draft, prompt: draft, description: vscode.l10n.t('unsent draft') }] : [];
+      const recent = [...offered, ...this.recentPrompts().filter((p) => p !== draft).map((p) => ({ label: p, prompt: p, description: vscode.l10n.t('recent') }))];
       const update = () => {
         const typed = pick.value.trim();
         const typedItem = typed ? [{ label: `$(edit) ${typed}`, prompt: typed, alwaysShow: true, description: vscode.l10n.t('use this prompt') }] : [];
@@ -200,6 +205,23 @@ async function confirmWarnings(warnings: string[]): Promise<boolean> {
   const send = vscode.l10n.t('Send Anyway');
   const answer = await vscode.window.showWarningMessage(vscode.l10n.t('Omni Video: {0}', inertMessageText(warnings.join(' '))), { modal: true }, send);
   return answer === send;
+}
+
+/** The prompt step's title, naming the media it is for ("Animate harbour.png: describe the motion"). */
+function promptStepTitle(mode: JobMode, media: MediaOptions): string {
+  const name = (ref: unknown) => (ref instanceof vscode.Uri ? path.basename(ref.fsPath) : typeof ref === 'string' && !ref.startsWith('data:') ? path.basename(ref) : vscode.l10n.t('the image'));
+  switch (mode) {
+    case 'image':
+      return vscode.l10n.t('Animate {0}: describe the motion', name(media.firstImage));
+    case 'interpolate':
+      return vscode.l10n.t('From {0} to {1}: describe the transition', name(media.firstImage), name(media.lastImage));
+    case 'references':
+      return vscode.l10n.t('{0} reference images: describe the scene', media.images?.length ?? 0);
+    case 'video':
+      return vscode.l10n.t('Edit {0}: describe the change', name(media.video));
+    default:
+      return flowTitle(mode);
+  }
 }
 
 const flowTitle = (mode: JobMode): string =>

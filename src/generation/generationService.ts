@@ -121,7 +121,8 @@ export class GenerationService {
     } catch (error) {
       // A refused key means the job was not accepted: ask once for a new key, then send it again.
       if (interactive && error instanceof OmniVideoError && error.kind === 'auth') {
-        const key = await this.keys.prompt(false, vscode.l10n.t('The server refused the API key. Enter a valid key to submit your video.'));
+        const host = new URL(readSettings().baseUrl).host;
+        const key = await this.keys.prompt(false, vscode.l10n.t('{0} (omniVideo.baseUrl) refused the API key. Enter a valid key for it to submit your video.', host));
         if (key) {
           this.manager.resumeAfterAuthChange();
           return send();

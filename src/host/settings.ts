@@ -45,8 +45,25 @@ export function readSettings(scope?: vscode.ConfigurationScope): OmniVideoSettin
   });
 }
 
+/** `omniVideo.baseUrl` alone, as readSettings() reads it, without validating the other settings. */
+export function readBaseUrl(): string {
+  const value = userValue<unknown>(vscode.workspace.getConfiguration('omniVideo'), 'baseUrl');
+  return typeof value === 'string' && value.trim() ? value.trim() : DEFAULT_BASE_URL;
+}
+
 /** A setting's value in the user's settings (or its default), whatever a workspace or folder says. */
 export function userValue<T>(config: vscode.WorkspaceConfiguration, key: string): T | undefined {
   const inspected = config.inspect<T>(key);
   return inspected?.globalValue ?? inspected?.defaultValue;
+}
+
+/** The API's host when `omniVideo.baseUrl` is not the provider's (e.g. "127.0.0.1:8787"), shown where requests go; else undefined. */
+export function customApiHost(settings: Pick<OmniVideoSettings, 'baseUrl'> = { baseUrl: readBaseUrl() }): string | undefined {
+  const normalized = (url: string) => url.trim().replace(/\/+$/, '').toLowerCase();
+  if (normalized(settings.baseUrl) === normalized(DEFAULT_BASE_URL)) return undefined;
+  try {
+    return new URL(settings.baseUrl).host;
+  } catch {
+    return settings.baseUrl;
+  }
 }

@@ -16,6 +16,8 @@ export const VIDEO_EXTENSIONS: readonly string[] = ['mp4', 'mov', 'webm'];
 /** Every video file of a workspace, for `findFiles` and file watchers. */
 export const VIDEO_GLOB = `**/*.{${VIDEO_EXTENSIONS.join(',')}}`;
 
+/** The Get Started walkthrough (package.json `contributes.walkthroughs`). */
+export const WALKTHROUGH_ID = 'omniVideo.gettingStarted';
 /** The Get Started walkthrough's steps and the commands that complete each (src/host/walkthroughProgress.ts). */
 export const WALKTHROUGH_STEP_COMMANDS: Readonly<Record<string, readonly string[]>> = {
   setApiKey: ['omniVideo.setApiKey'],

@@ -30,6 +30,7 @@ export function startCodeServer(dirs: RunDirs, port: number, workspaceTrust: boo
     '--disable-telemetry',
     '--disable-update-check',
     ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
+    ...(extraEnv.OMNI_TEST_LOCALE ? ['--locale', extraEnv.OMNI_TEST_LOCALE] : []),
     dirs.workspaceDir,
   ];
   const out = fs.openSync(path.join(dirs.runDir, 'code-server.log'), 'a');

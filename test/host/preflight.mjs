@@ -10,8 +10,9 @@
 // - npm packages: `npm ci` when node_modules is missing or older than package-lock.json.
 // - System packages (Debian): chromium (the browser the integration tests drive), libkrb5-dev
 //   (gssapi.h, for a native module of VS Code), ripgrep (seeds VS Code's search binary), ffmpeg (test
-//   videos, frame extraction). Installed with apt-get when running as root; otherwise the exact
-//   command is printed and the script stops.
+//   videos, frame extraction), fonts-wqy-microhei (Chinese glyphs in the zh-cn screenshots).
+//   Installed with apt-get when running as root; otherwise the exact command is printed and the
+//   script stops.
 // - code-server: `.ci/install-code-server.sh` into .vscode-test/ (about a minute the first time).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
@@ -50,6 +51,8 @@ const systemPackages = [
   { name: 'libkrb5-dev', present: () => existsSync('/usr/include/gssapi/gssapi.h'), purposes: ['test', 'demo'] },
   { name: 'ripgrep', present: () => onPath('rg'), purposes: ['test', 'demo'] },
   { name: 'ffmpeg', present: () => onPath('ffmpeg'), purposes: ['test', 'demo'] },
+  // Chinese glyphs for the Simplified Chinese pass's screenshots (Chromium draws boxes without them).
+  { name: 'fonts-wqy-microhei', present: () => existsSync('/usr/share/fonts/truetype/wqy/wqy-microhei.ttc'), purposes: ['test'] },
 ];
 const missing = systemPackages.filter((p) => p.purposes.includes(purpose) && !p.present()).map((p) => p.name);
 if (missing.length) {

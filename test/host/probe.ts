@@ -358,6 +358,16 @@ async function webviewAction(page: Page, selector: string, action: string, value
       return { ok: true, text: (await target.innerText(options)).trim() };
     case 'values':
       return { ok: true, values: await frame.locator(selector).evaluateAll((els) => els.map((el) => String((el as { value?: string }).value ?? el.textContent ?? ''))) };
+    case 'boxes': {
+      // Where each matching element is on the page, as "top,left,width,height" in CSS pixels.
+      const boxes = await frame.locator(selector).evaluateAll((els) =>
+        els.map((el) => {
+          const r = (el as unknown as { getBoundingClientRect(): { top: number; left: number; width: number; height: number } }).getBoundingClientRect();
+          return [r.top, r.left, r.width, r.height].map((n) => Math.round(n)).join(',');
+        }),
+      );
+      return { ok: true, values: boxes };
+    }
     case 'drop': {
       if (!Array.isArray(uris) || uris.some((u) => typeof u !== 'string')) throw new HttpError(400, '"uris" must be a list of strings');
       // What VS Code's drag from the Explorer delivers: a text/uri-list, through dragenter/dragover/drop.

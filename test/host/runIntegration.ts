@@ -44,6 +44,7 @@ import {
   type SuiteResult,
 } from './common';
 import { CODE_SERVER_VERSION, codeServerBin, freePort, startCodeServer, stopProcessGroup, waitForCodeServer } from './codeServer';
+import { installChineseLanguagePack } from './languagePack';
 import { startProbeServer, type ProbeServer } from './probe';
 
 const CHROMIUM = process.env.OMNI_CHROMIUM ?? '/usr/bin/chromium';
@@ -87,18 +88,23 @@ interface Pass {
   name: string;
   workspaceTrust: 'disabled' | 'restricted';
   grep?: string;
+  /** The display language of the workbench (the zh-cn pass), English otherwise. */
+  locale?: 'zh-cn';
 }
 
 /** The suite's describe() title of the tests that run in the restricted pass (restricted.test.ts). */
 const RESTRICTED_SUITE = 'Restricted Mode';
+/** The describe() title of the tests that run in the Chinese pass (zhCn.test.ts). */
+const CHINESE_SUITE = 'In Simplified Chinese';
 
 function passesToRun(): Pass[] {
   const grep = process.env.OMNI_TEST_GREP || undefined;
   const wantsRestricted = !grep || new RegExp(grep).test(RESTRICTED_SUITE);
   const passes: Pass[] = [];
   // OMNI_TEST_GREP='Restricted' runs only the restricted pass; 'Security|Restricted' runs both.
-  if (!grep || !/^restricted/i.test(grep)) passes.push({ name: 'main', workspaceTrust: 'disabled', grep });
+  if (!grep || !/^(restricted|in simplified chinese)/i.test(grep)) passes.push({ name: 'main', workspaceTrust: 'disabled', grep });
   if (wantsRestricted) passes.push({ name: 'restricted', workspaceTrust: 'restricted', grep: RESTRICTED_SUITE });
+  if (!grep || new RegExp(grep).test(CHINESE_SUITE)) passes.push({ name: 'zh-cn', workspaceTrust: 'disabled', grep: CHINESE_SUITE, locale: 'zh-cn' });
   return passes;
 }
 
@@ -138,6 +144,7 @@ async function runPass(pass: Pass): Promise<{ result: SuiteResult | undefined; c
   resources.simulator = simulator;
   log(`simulator at ${simulator.apiBaseUrl}`);
   writeUserSettings(dirs.userDataDir, simulator.apiBaseUrl, 1, pass.workspaceTrust === 'restricted');
+  if (pass.locale === 'zh-cn') installChineseLanguagePack(dirs);
 
   const workbench: { page?: Page; expectReload?: (navigate: boolean) => void } = {};
   let probeResult: SuiteResult | undefined;
@@ -169,6 +176,7 @@ async function runPass(pass: Pass): Promise<{ result: SuiteResult | undefined; c
   const codeServerStart = Date.now();
   const codeServer = startCodeServer(dirs, port, pass.workspaceTrust === 'restricted', {
     OMNI_TEST_GREP: pass.grep ?? '',
+    OMNI_TEST_LOCALE: pass.locale ?? '',
     OMNI_WORKSPACE_TRUST: pass.workspaceTrust,
     OMNI_SIM_API_URL: simulator.apiBaseUrl,
     OMNI_SIM_CONTROL_URL: simulator.controlUrl,

@@ -52,8 +52,10 @@ describe('Chaining clips: continue from the last frame, use as reference', funct
     const before = (await simulator.creates()).length;
     await probe.webview('button:has-text("Continue from Last Frame")', 'click');
 
-    // The prompt starts as the clip's own, to edit; duration and aspect ratio are the clip's.
-    await title('Generate Video from Image (1/3)');
+    // The prompt starts as the clip's own, to edit; its title names the frame it animates; duration
+    // and aspect ratio are the clip's.
+    await title(`Animate ${path.basename(clip.fsPath, '.mp4')}-last-frame`);
+    await title(': describe the motion (1/3)');
     await probe.press('End');
     await probe.type(' The lantern reaches the far shore.');
     await probe.press('Enter');

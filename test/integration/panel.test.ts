@@ -110,4 +110,27 @@ describe('Generation panel', function () {
       await workbench.update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
     }
   });
+
+  it('the four slots line up whatever the length of their labels, and Preview Request shows the request with nothing sent', async function () {
+    skipWithoutProbe(this);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('omniVideo.openPanel');
+    await panelShows(/References \(up to 5\)/i, 'the panel');
+    const tops = ((await probe.webview('.drop', 'boxes')).values ?? []).map((box) => Number(box.split(',')[0]));
+    assert.equal(tops.length, 4);
+    assert.ok(Math.max(...tops) - Math.min(...tops) <= 1, `the four drop zones start at the same height: ${tops.join(', ')}`);
+    const before = (await simulator.creates()).length;
+    await probe.webview('#drop-firstImage', 'drop', { uris: [copyFixture('frame-640x360.png', 'panel-media/preview-request.png').toString()] });
+    await probe.webview(PROMPT, 'fill', { value: 'Preview request: the frame comes alive' });
+    await probe.webview('role=button[name="Preview Request"]', 'click');
+    const editor = await probe.waitFor(async () => vscode.window.activeTextEditor?.document, (d) => d?.uri.scheme === 'omni-video-request', 'the request in a JSON editor');
+    const shown = JSON.parse(editor!.getText()) as { method: string; body: { first_image_url: { dataUri: boolean; mime: string; sha256: string } } };
+    assert.equal(shown.method, 'POST');
+    assert.equal(shown.body.first_image_url.dataUri, true);
+    assert.equal(shown.body.first_image_url.mime, 'image/png');
+    assert.match(shown.body.first_image_url.sha256, /^[0-9a-f]{64}$/);
+    await probe.screenshot('panel-preview-request');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await simulator.creates()).length, before, 'nothing was sent');
+  });
 });

@@ -7,6 +7,7 @@
 //     const items = await probe.statusBar();
 //   });
 import type { StatusBarItem, VideoState } from '../host/probe';
+import * as vscode from 'vscode';
 
 export type { StatusBarItem, VideoState };
 
@@ -64,7 +65,7 @@ export const probe = {
   /** Clicks the first element of the workbench page matching a Playwright selector (CSS, `:has-text()`). */
   click: (selector: string) => call<{ ok: true }>('POST', '/click', { selector }).then(() => undefined),
   /** Acts in the webview content frame that holds `selector` (see test/host/probe.ts). */
-  webview: (selector: string, action: 'click' | 'fill' | 'select' | 'press' | 'drop' | 'text' | 'values', extra: { value?: string; uris?: string[] } = {}) =>
+  webview: (selector: string, action: 'click' | 'fill' | 'select' | 'press' | 'drop' | 'text' | 'values' | 'boxes', extra: { value?: string; uris?: string[] } = {}) =>
     call<{ ok: true; text?: string; values?: string[] }>('POST', '/webview', { selector, action, ...extra }),
   /** Right-clicks the first match, e.g. a tree row, to open its context menu. */
   rightClick: (selector: string) => call<{ ok: true }>('POST', '/click', { selector, button: 'right' }).then(() => undefined),
@@ -81,6 +82,15 @@ export const probe = {
   /** Reports the suite's counts to the runner (index.ts does this). */
   reportResult: (result: { passed: number; failed: number; pending: number }) =>
     call<{ ok: true }>('POST', '/result', result).then(() => undefined),
+
+  /**
+   * Closes every editor and waits until no webview iframe is left in the workbench. A webview opened
+   * while others are still being torn down stayed blank in code-server in some runs (docs/test-host.md).
+   */
+  async closeAllEditors(): Promise<void> {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    if (probe.available) await probe.waitFor(() => probe.webviewFrames(), (f) => f.iframes.length === 0, 'every webview closed', 10_000);
+  },
 
   /** Polls `read` until `accept` holds for its value; resolves to that value or rejects with the last one. */
   async waitFor<T>(read: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 20_000, intervalMs = 250): Promise<T> {

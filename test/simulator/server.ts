@@ -12,6 +12,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as os from 'node:os';
 import type { AddressInfo, Socket } from 'node:net';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream';
@@ -39,6 +40,15 @@ export interface Faults {
   truncateDownload: { count: number };
   /** Storage: answers 200 with the whole file even when a Range was asked for. */
   ignoreRange: { count: number };
+  /**
+   * Storage: the stored object is replaced by another of the same size (other bytes, a new ETag and
+   * Last-Modified) just before a ranged request is answered, as when the provider re-encodes at a
+   * fixed bitrate or a renewed link points at a new object. With `ignoreIfRange` the storage answers
+   * the Range with a 206 of the new object whatever `If-Range` says (a broken cache).
+   */
+  changeOnResume: { count: number; ignoreIfRange?: boolean };
+  /** Storage: answers without ETag and Last-Modified (nothing to validate a resume with), or with `'etag'` without the ETag only. */
+  noValidators: boolean | 'etag';
   /** Storage: answers 200 with an HTML page instead of the video (a captive portal, a proxy error). */
   notMp4: { count: number };
   /**
@@ -89,6 +99,8 @@ export interface LoggedRequest {
   fault?: string;
   /** Remarks of the simulator, e.g. "seconds sent as a number". */
   notes?: string[];
+  /** The headers a storage answer carried (its validators, its range). */
+  responseHeaders?: Record<string, string | number>;
 }
 
 export type JobMode = 'text-to-video' | 'image-to-video' | 'first-last-frame' | 'reference-to-video' | 'video-edit';
@@ -205,6 +217,8 @@ export function defaultFaults(): Faults {
     dropConnection: { count: 0, routes: [...ALL_ROUTES] },
     truncateDownload: { count: 0 },
     ignoreRange: { count: 0 },
+    changeOnResume: { count: 0 },
+    noValidators: false,
     notMp4: { count: 0 },
     redirectStatus: { count: 0 },
     expireSignature: { count: 0 },
@@ -217,8 +231,8 @@ export function defaultFaults(): Faults {
   };
 }
 
-const NESTED_FAULTS = ['rateLimit', 'serverError', 'dropConnection', 'truncateDownload', 'ignoreRange', 'notMp4', 'redirectStatus', 'expireSignature', 'hang'] as const;
-const SCALAR_FAULTS = ['failJobs', 'failKind', 'failMessage', 'latencyMs', 'nextJobIds'] as const;
+const NESTED_FAULTS = ['rateLimit', 'serverError', 'dropConnection', 'truncateDownload', 'ignoreRange', 'changeOnResume', 'notMp4', 'redirectStatus', 'expireSignature', 'hang'] as const;
+const SCALAR_FAULTS = ['noValidators', 'failJobs', 'failKind', 'failMessage', 'latencyMs', 'nextJobIds'] as const;
 
 /** Merges `patch` into `target` in place: nested objects are replaced whole, missing fields from defaults. */
 export function mergeFaults(target: Faults, patch: Partial<Faults>): void {
@@ -672,6 +686,9 @@ class SimulatorImpl implements Simulator {
   private readonly summaries = new WeakMap<LoggedRequest, unknown>();
   private readonly logSink?: (line: string) => void;
   private closed = false;
+  /** Objects made by the changeOnResume fault, removed on close. */
+  private changedDir: string | undefined;
+  private changes = 0;
 
   constructor(private readonly options: SimulatorOptions) {
     this.host = options.host ?? '127.0.0.1';
@@ -760,6 +777,7 @@ class SimulatorImpl implements Simulator {
     this.sockets.clear();
     this.hung.clear();
     await Promise.all(closing);
+    if (this.changedDir) await fs.promises.rm(this.changedDir, { recursive: true, force: true });
   }
 
   jobView(job: SimJob, now = Date.now()): Record<string, unknown> {
@@ -1274,7 +1292,29 @@ class SimulatorImpl implements Simulator {
       ctx.entry.fault = ctx.entry.fault ? `${ctx.entry.fault}+ignoreRange` : 'ignoreRange';
       delete ctx.req.headers.range;
     }
+    if (this.faults.changeOnResume.count > 0 && ctx.req.headers.range && method === 'GET') {
+      this.faults.changeOnResume.count--;
+      ctx.entry.fault = ctx.entry.fault ? `${ctx.entry.fault}+changeOnResume` : 'changeOnResume';
+      job.videoFile = await this.changedObject(job);
+      if (this.faults.changeOnResume.ignoreIfRange) delete ctx.req.headers['if-range'];
+    }
     await this.serveFile(ctx, job.videoFile);
+  }
+
+  /**
+   * A new object of the same size as the job's video: the same `ftyp` box, other bytes after it, and
+   * a modification time a second later (so a new ETag and Last-Modified). Kept until `close()`.
+   */
+  private async changedObject(job: SimJob): Promise<string> {
+    const bytes = await fs.promises.readFile(job.videoFile);
+    const headerEnd = Math.min(bytes.length, bytes.readUInt32BE(0));
+    for (let i = headerEnd; i < bytes.length; i++) bytes[i] ^= 0x5a;
+    this.changedDir ??= await fs.promises.mkdtemp(path.join(os.tmpdir(), 'omni-sim-changed-'));
+    const file = path.join(this.changedDir, `${job.id.replace(/[^\w-]/g, '_')}-${++this.changes}.mp4`);
+    await fs.promises.writeFile(file, bytes);
+    const later = new Date((await fs.promises.stat(job.videoFile)).mtimeMs + 1000 * this.changes);
+    await fs.promises.utimes(file, later, later);
+    return file;
   }
 
   private sendXmlError(ctx: Ctx, status: number, code: string, message: string): void {
@@ -1293,11 +1333,12 @@ class SimulatorImpl implements Simulator {
     }
     const size = stat.size;
     const etag = `"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
+    const lastModified = stat.mtime.toUTCString();
     const headers: Record<string, string | number> = {
       'content-type': 'video/mp4',
       'accept-ranges': 'bytes',
-      etag,
-      'last-modified': stat.mtime.toUTCString(),
+      ...(this.faults.noValidators ? {} : { etag }),
+      ...(this.faults.noValidators === true ? {} : { 'last-modified': lastModified }),
       'cache-control': 'private, max-age=3600',
     };
 
@@ -1306,7 +1347,9 @@ class SimulatorImpl implements Simulator {
     let end = size - 1;
     const range = req.headers.range;
     const ifRange = req.headers['if-range'];
-    if (typeof range === 'string' && (ifRange === undefined || ifRange === etag)) {
+    // If-Range (RFC 9110 §13.1.5): the range only while the object is the one the validator names,
+    // an entity tag or a Last-Modified date; otherwise the whole new object, 200.
+    if (typeof range === 'string' && (ifRange === undefined || ifRange === etag || ifRange === lastModified)) {
       const r = parseRange(range, size);
       if (r === 'unsatisfiable') {
         this.send(ctx, 416, { 'content-range': `bytes */${size}`, 'accept-ranges': 'bytes', 'content-type': 'application/xml' },
@@ -1322,6 +1365,7 @@ class SimulatorImpl implements Simulator {
     }
     const length = size === 0 ? 0 : end - start + 1;
     headers['content-length'] = length;
+    ctx.entry.responseHeaders = headers;
 
     if (req.method === 'HEAD') {
       res.writeHead(status, headers);

@@ -196,6 +196,74 @@ describe('API client against the simulator', () => {
     });
   });
 
+  describe('a resume never splices two objects', () => {
+    const storage = () => sim.requests.filter((r) => r.origin === 'storage' && r.method === 'GET');
+    // Half the body, then the connection ends: what was sent reaches the disk, so the next GET is a resume.
+    const cut = { truncateDownload: { count: 1 } };
+
+    it('the object changed before the resume: If-Range with the first ETag gets the whole new object, saved byte-identical to it', async () => {
+      const id = await completedJob(sim);
+      sim.setFaults({ ...cut, changeOnResume: { count: 1 } });
+      await downloadInto(id, async (dir, destination) => {
+        await clientFor(sim).downloadContent(id, destination);
+        const [first, resume] = storage();
+        assert.equal(resume.headers['if-range'], first.responseHeaders?.etag, 'the resume names the first object');
+        assert.match(String(resume.headers.range), /^bytes=[1-9]\d*-$/);
+        assert.equal(resume.status, 200, 'the whole new object, not a part of it');
+        const changed = sim.jobs.get(id)!.videoFile;
+        assert.notEqual(changed, LANDSCAPE_FIXTURE);
+        assert.ok((await readFile(destination)).equals(await readFile(changed)), 'byte-identical to the new object');
+        assert.ok(!(await readFile(destination)).equals(await readFile(LANDSCAPE_FIXTURE)));
+        assert.deepEqual(await readdir(dir), ['out.mp4']);
+      });
+    });
+
+    it('a storage that ignores If-Range and sends a part of the new object: its ETag gives it away, the part is dropped and the new object fetched whole', async () => {
+      const id = await completedJob(sim);
+      sim.setFaults({ ...cut, changeOnResume: { count: 1, ignoreIfRange: true } });
+      await downloadInto(id, async (_dir, destination) => {
+        await clientFor(sim).downloadContent(id, destination);
+        assert.deepEqual(storage().map((r) => r.status), [200, 206, 200], 'cut short, a part of the new object, the new object whole');
+        assert.equal(storage()[2].headers.range, undefined, 'asked for whole');
+        assert.ok((await readFile(destination)).equals(await readFile(sim.jobs.get(id)!.videoFile)));
+      });
+    });
+
+    it('with only Last-Modified, that date is the validator', async () => {
+      const id = await completedJob(sim);
+      sim.setFaults({ ...cut, noValidators: 'etag' });
+      await downloadInto(id, async (_dir, destination) => {
+        await clientFor(sim).downloadContent(id, destination);
+        const [first, resume] = storage();
+        assert.equal(resume.headers['if-range'], first.responseHeaders?.['last-modified']);
+        assert.equal(resume.status, 206, 'unchanged: the rest only');
+        assert.ok((await readFile(destination)).equals(await readFile(LANDSCAPE_FIXTURE)));
+      });
+    });
+
+    it('with no ETag or Last-Modified, nothing says the object is the same: it starts again from zero', async () => {
+      const id = await completedJob(sim);
+      sim.setFaults({ ...cut, noValidators: true, changeOnResume: { count: 1 } });
+      await downloadInto(id, async (_dir, destination) => {
+        await clientFor(sim).downloadContent(id, destination);
+        assert.equal(storage().length, 2);
+        assert.equal(storage()[1].headers.range, undefined, 'no bare Range');
+        assert.ok((await readFile(destination)).equals(await readFile(LANDSCAPE_FIXTURE)));
+      });
+    });
+
+    it('an object that changes at every resume of a storage that ignores If-Range ends in a clear error after a bounded number of tries, nothing saved', async () => {
+      const id = await completedJob(sim);
+      sim.setFaults({ truncateDownload: { count: 10 }, changeOnResume: { count: 10, ignoreIfRange: true } });
+      await downloadInto(id, async (dir, destination) => {
+        // A download error: the job downloads again later (the job-level test below).
+        await rejectsWith(clientFor(sim).downloadContent(id, destination), 'download', /kept changing/);
+        assert.ok(storage().length <= 5, `bounded: ${storage().length} requests`);
+        assert.deepEqual(await readdir(dir), []);
+      });
+    });
+  });
+
   it('a server that ignores Range makes the download restart from zero, still byte-identical', async () => {
     const id = await completedJob(sim);
     sim.setFaults({ truncateDownload: { count: 1 }, ignoreRange: { count: 1 } });

@@ -68,6 +68,8 @@ describe('Jobs: submit, poll, save', () => {
     assert.equal(sidecar.video, mp4);
     assert.deepEqual(sidecar.request, { model: 'omni-fast', prompt: job.prompt, seconds: '8', aspect_ratio: '16:9' });
     assert.equal(sidecar.job.status, 'completed');
+    assert.ok(Math.abs(done.duration! - 3) < 0.1, `the file's own duration, not the server's 5 s: ${done.duration}`);
+    assert.equal(sidecar.measured?.duration, done.duration);
     assert.doesNotMatch(JSON.stringify(sidecar), new RegExp(sim.token), 'the token is never written to disk');
     await until(() => !manager.pollScheduled, 2000, 'the poller to stop');
   });
@@ -235,6 +237,28 @@ describe('Jobs: submit, poll, save', () => {
     assert.equal(done.phase, 'saved');
     assert.ok((await readFile(done.file!)).equals(await readFile(LANDSCAPE_FIXTURE)));
     assert.deepEqual((await readdir(dir)).filter((f) => f.endsWith('.part')), []);
+  });
+
+  it('the stored object changes during a resumed download: the saved file is the new object, byte for byte, with one POST', async () => {
+    sim.setFaults({ truncateDownload: { count: 1 }, changeOnResume: { count: 1 } });
+    const manager = managerFor();
+    const done = await manager.waitFor((await manager.submit(textRequest('Re-encoded while downloading', dir))).id);
+    assert.equal(done.phase, 'saved');
+    const changed = sim.jobs.get(done.id)!.videoFile;
+    assert.notEqual(changed, LANDSCAPE_FIXTURE);
+    assert.ok((await readFile(done.file!)).equals(await readFile(changed)), 'the new object, not half of each');
+    assert.equal(createCount(sim), 1);
+  });
+
+  it('an object that changes at every resume, behind a storage that ignores If-Range: the download is retried later and then saved whole', async () => {
+    sim.setFaults({ truncateDownload: { count: 5 }, changeOnResume: { count: 5, ignoreIfRange: true } });
+    const manager = managerFor();
+    const done = await manager.waitFor((await manager.submit(textRequest('A storage that keeps changing', dir))).id);
+    assert.equal(done.phase, 'saved', done.error);
+    assert.ok((await readFile(done.file!)).equals(await readFile(sim.jobs.get(done.id)!.videoFile)));
+    assert.ok(done.downloadAttempts >= 1, `downloaded again: ${done.downloadAttempts}`);
+    assert.deepEqual((await readdir(dir)).filter((f) => f.endsWith('.part')), []);
+    assert.equal(createCount(sim), 1);
   });
 
   it('an expired signed download link is retried with a new one: saved byte-identical, the key never asked for', async () => {

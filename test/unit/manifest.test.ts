@@ -70,6 +70,7 @@ describe('Manifest: the ids and file types the code shares with package.json (sr
 describe('Manifest: the walkthrough ticks whichever way its commands run', () => {
   it('each step completes on the commands that do it, and on the context key the extension sets when one of them ran', () => {
     const [walkthrough] = manifest.contributes.walkthroughs;
+    assert.equal(walkthrough.id, ids.WALKTHROUGH_ID, 'the id its steps are marked done under');
     for (const step of walkthrough.steps as { id: string; completionEvents: string[] }[]) {
       const commandsOfStep = step.completionEvents.filter((e) => e.startsWith('onCommand:')).map((e) => e.slice('onCommand:'.length));
       assert.deepEqual(commandsOfStep, [...ids.WALKTHROUGH_STEP_COMMANDS[step.id]], step.id);

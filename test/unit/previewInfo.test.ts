@@ -53,6 +53,14 @@ describe('Preview info: what the preview shows about a video, decided from its j
     assert.equal(info.hasSidecar, false);
   });
 
+  it("the file's own duration first, with what the server reported and what was requested when they differ", () => {
+    assert.equal(buildPreviewInfo(facts({ job, duration: 3.04 })).info.seconds, '3.0 s (the server reported 5 s; 8 s requested)');
+    assert.equal(buildPreviewInfo(facts({ job: { ...job, seconds: '8' }, duration: 8.02 })).info.seconds, '8.0 s');
+    assert.equal(buildPreviewInfo(facts({ job: { ...job, seconds: '8' }, duration: 5 })).info.seconds, '5.0 s (the server reported 8 s)');
+    // A reported value that is not a number is not compared (nor shown as a difference).
+    assert.equal(buildPreviewInfo(facts({ job: { ...job, seconds: 'eight', request: { ...job.request, seconds: '5' } }, duration: 5.1 })).info.seconds, '5.1 s');
+  });
+
   it('a sidecar alone: its request, its server job, inline data named but not offered as a link', () => {
     const sidecar: Sidecar = {
       generator: 'omni-video',

@@ -1,8 +1,7 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { once } from 'node:events';
 import type { Dispatcher } from 'undici';
 import { undici } from './undiciLoader';
@@ -83,7 +82,9 @@ export class OmniVideoClient {
   /**
    * `GET /videos/{id}/content`, following redirects (without the token on another origin), streamed to
    * a temporary file beside `destination` and renamed into place only when complete and an MP4. A
-   * dropped connection resumes with an HTTP Range request where the server allows it, or restarts.
+   * dropped connection resumes with `Range` and `If-Range` (the first answer's ETag or Last-Modified),
+   * and only from the same object; otherwise it starts again from zero (docs/decisions.md, "Resumes
+   * that cannot splice two objects").
    */
   async downloadContent(
     id: string,
@@ -95,16 +96,34 @@ export class OmniVideoClient {
     let received = 0;
     let total: number | undefined;
     let contentType: string | undefined;
+    // What the bytes on disk were cut from: the first answer's strong ETag or Last-Modified. A resume
+    // asks for the rest only if the object is still that one (If-Range), and never splices two.
+    let validator: RangeValidator | undefined;
     try {
       for (let attempt = 0; ; attempt++) {
-        const response = await this.send('GET', url, { signal: options.signal, accept: 'video/mp4,*/*', range: received > 0 ? `bytes=${received}-` : undefined });
-        if (received > 0 && !resumesAt(response, received, total)) {
-          this.logger.info(`The server did not resume ${id} at byte ${received}; downloading it again from the start.`);
+        const resuming = received > 0;
+        const response = await this.send('GET', url, {
+          signal: options.signal,
+          accept: 'video/mp4,*/*',
+          range: resuming ? `bytes=${received}-` : undefined,
+          ifRange: resuming ? validator!.value : undefined,
+        });
+        if (resuming && !(resumesAt(response, received, total) && validator!.matches(response))) {
+          if (response.statusCode === 206) {
+            // A part of another object (or of another length): not written, asked for whole again.
+            await response.body.dump();
+            this.logger.warn(`The server answered the resume of ${id} at byte ${received} with a part of a changed object (${headerValue(response.headers['content-range']) ?? 'no Content-Range'}); downloading it again from the start.`);
+            received = 0;
+            if (attempt >= MAX_RESUMES) throw new OmniVideoError('download', l10n.t('The stored video of {0} kept changing while it was downloaded. It will be retried.', id));
+            continue;
+          }
+          this.logger.info(`The server did not resume ${id} at byte ${received} (${response.statusCode}); downloading it again from the start.`);
           received = 0;
         }
         if (received === 0) {
           total = parseContentLength(response.headers['content-length']);
           contentType = headerValue(response.headers['content-type']);
+          validator = rangeValidator(response.headers);
         }
         const file = createWriteStream(temporary, { flags: received > 0 ? 'a' : 'w', highWaterMark: 1024 * 1024 });
         try {
@@ -113,26 +132,25 @@ export class OmniVideoClient {
           const start = received;
           const progress = options.onProgress && setInterval(() => options.onProgress!(start + file.bytesWritten, total), 250);
           try {
-            await pipeline(response.body, file, { signal: options.signal });
+            await writeBody(response.body, file, options.signal);
           } finally {
             if (progress) clearInterval(progress);
           }
           received = (await stat(temporary)).size;
           break;
         } catch (error) {
-          // A write still in flight lands after the stream is destroyed: wait for the file to close
-          // before measuring it, or the resumed bytes would be appended after a stale length.
+          // Wait for the file to close before measuring it, or the resumed bytes would be appended
+          // after a stale length.
           if (!file.closed) await once(file, 'close').catch(() => undefined);
           if (options.signal?.aborted) throw new OmniVideoError('cancelled', l10n.t('The download was cancelled.'));
-          if (isFilesystemError(error)) {
-            throw new OmniVideoError(
-              'filesystem',
-              l10n.t("Could not write {0}: {1}. Free some disk space or check the folder's permissions, then retry the download.", destination, (error as Error).message),
-              { cause: error },
-            );
-          }
+          if (isFilesystemError(error)) throw new OmniVideoError('filesystem', writeFailure(destination, error, received + file.bytesWritten, total), { cause: error });
           // What reached the disk is what counts, whatever passed through the stream.
           received = await stat(temporary).then((s) => s.size, () => 0);
+          if (received > 0 && !validator) {
+            // Nothing tells whether the object will be the same one: start again rather than splice.
+            this.logger.info(`The download of ${id} has no ETag or Last-Modified to resume against; it starts again from zero.`);
+            received = 0;
+          }
           if (attempt >= MAX_RESUMES) {
             throw new OmniVideoError('network', l10n.t('The download of {0} kept being interrupted ({1} bytes received). It will be retried.', id, received), { cause: error });
           }
@@ -169,7 +187,7 @@ export class OmniVideoClient {
   private async send(
     method: 'GET' | 'POST',
     url: URL,
-    options: { body?: string | StreamedBody; signal?: AbortSignal; contentType?: string; accept?: string; range?: string },
+    options: { body?: string | StreamedBody; signal?: AbortSignal; contentType?: string; accept?: string; range?: string; ifRange?: string },
   ): Promise<Dispatcher.ResponseData> {
     const token = await this.options.getToken();
     if (!token) throw new OmniVideoError('auth', l10n.t('No API key is set. Run "Omni Video: Set API Key".'));
@@ -184,6 +202,7 @@ export class OmniVideoClient {
       };
       if (sameOrigin) headers.authorization = `Bearer ${token}`;
       if (options.range) headers.range = options.range;
+      if (options.range && options.ifRange) headers['if-range'] = options.ifRange;
       if (body !== undefined && options.contentType) headers['content-type'] = options.contentType;
       if (body !== undefined && typeof body !== 'string') headers['content-length'] = String(body.length);
       let response: Dispatcher.ResponseData;
@@ -288,7 +307,7 @@ export class OmniVideoClient {
       );
     }
     if (status === 401 || status === 403) {
-      return new OmniVideoError('auth', said(l10n.t('The API key was refused (HTTP {0}). Run "Omni Video: Set API Key" to set a valid key.', status)), { status, serverMessage });
+      return new OmniVideoError('auth', said(l10n.t('The API key was refused by {0} (HTTP {1}). Run "Omni Video: Set API Key" to set a valid key.', this.baseUrl.host, status)), { status, serverMessage });
     }
     if (status === 429) {
       const retryAfterMs = parseRetryAfter(headerValue(response.headers['retry-after']));
@@ -369,6 +388,29 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** The validator a resume is sent with (`If-Range`) and checked against. */
+interface RangeValidator {
+  value: string;
+  /** Whether a 206 is of the same object: its own validator, where it sends one, is the same. */
+  matches(response: Dispatcher.ResponseData): boolean;
+}
+
+/**
+ * A strong ETag, or else a Last-Modified date that is itself strong: at least a second before the
+ * answer's Date (RFC 9110 §8.8.2.2, §13.1.5). A weak ETag (`W/"…"`) cannot be used with If-Range.
+ */
+function rangeValidator(headers: Dispatcher.ResponseData['headers']): RangeValidator | undefined {
+  const etag = headerValue(headers.etag)?.trim();
+  if (etag && /^"[^"]*"$/.test(etag)) return { value: etag, matches: (r) => (headerValue(r.headers.etag)?.trim() ?? etag) === etag };
+  const lastModified = headerValue(headers['last-modified'])?.trim();
+  const modified = lastModified ? Date.parse(lastModified) : NaN;
+  const date = Date.parse(headerValue(headers.date) ?? '');
+  if (lastModified && Number.isFinite(modified) && Number.isFinite(date) && date - modified >= 1000) {
+    return { value: lastModified, matches: (r) => (headerValue(r.headers['last-modified'])?.trim() ?? lastModified) === lastModified };
+  }
+  return undefined;
+}
+
 /** Whether a response to `Range: bytes=<offset>-` continues the same body at `offset`. */
 function resumesAt(response: Dispatcher.ResponseData, offset: number, total: number | undefined): boolean {
   if (response.statusCode !== 206) return false;
@@ -419,6 +461,51 @@ async function looksLikeMp4(file: string): Promise<boolean> {
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Pipes a response body into its file. When the body fails (a dropped connection, a cancel), the
+ * bytes already received are still written and the file is closed, so a resume starts where the disk
+ * really ends; `pipeline` would destroy the file stream and drop its buffered writes. When the file
+ * fails (a full disk), the body is dropped. Settles once the file is closed.
+ */
+function writeBody(body: Readable, file: WriteStream, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let failure: unknown;
+    const abort = () => body.destroy(Object.assign(new Error('The download was cancelled.'), { name: 'AbortError' }));
+    if (signal?.aborted) abort();
+    signal?.addEventListener('abort', abort, { once: true });
+    body.once('error', (error) => {
+      failure ??= error;
+      body.unpipe(file);
+      file.end();
+    });
+    file.once('error', (error) => {
+      failure = error;
+      body.destroy();
+    });
+    file.once('close', () => {
+      signal?.removeEventListener('abort', abort);
+      if (failure === undefined && !body.readableEnded) failure = new Error('The file closed before the download ended.');
+      if (failure === undefined) resolve();
+      else reject(failure);
+    });
+    body.pipe(file);
+  });
+}
+
+/** Why a video could not be written, in words a user acts on: a full disk, a folder that refuses, or the system's own words. */
+function writeFailure(destination: string, error: unknown, written: number, total: number | undefined): string {
+  const code = (error as { code?: string })?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return total === undefined
+      ? l10n.t('The disk is full: {0} could not be written. Free some space, then choose Retry; the video is downloaded again, not generated again.', destination)
+      : l10n.t('The disk is full: {0} could not be written ({1} of {2} MB fitted). Free some space, then choose Retry; the video is downloaded again, not generated again.', destination, (written / 1e6).toFixed(1), (total / 1e6).toFixed(1));
+  }
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    return l10n.t('The folder of {0} cannot be written to ({1}). Check its permissions or choose another omniVideo.outputDirectory, then choose Retry.', destination, code);
+  }
+  return l10n.t("Could not write {0}: {1}. Free some disk space or check the folder's permissions, then retry the download.", destination, (error as Error).message);
 }
 
 function isFilesystemError(error: unknown): boolean {

@@ -13,6 +13,7 @@ import { Poller } from './poller';
 import { serverErrorText, type CreateVideoRequest, type JobMode, type VideoJob } from '../api/schemas';
 import { previewCreateRequest, type RequestPreview } from '../api/requestPreview';
 import { classifyFailure } from './failureKind';
+import { readVideoDuration } from '../media/duration';
 import { buildSidecar, writeSidecar } from './sidecar';
 import type { UsageLedger } from './usageLedger';
 
@@ -313,7 +314,8 @@ export class JobManager {
       target = await reserveOutputPath(job.outputDir, outputBaseName(job.createdAt, job.prompt, job.id));
       await this.options.client().downloadContent(job.id, target);
       const savedAt = this.now();
-      const patch = { phase: 'saved', file: target, completedAt: job.completedAt ?? savedAt, error: undefined } as const;
+      const duration = await readVideoDuration(target);
+      const patch = { phase: 'saved', file: target, completedAt: job.completedAt ?? savedAt, error: undefined, duration } as const;
       // The sidecar is written before the job is reported saved, so whoever sees "saved" finds both files.
       const current = this.options.store.get(job.id) ?? job;
       await writeSidecar(target, buildSidecar({ ...current, ...patch }, path.basename(target), savedAt)).catch((error: unknown) =>

@@ -37,6 +37,8 @@ export const jobRecordSchema = z.object({
   outputDir: z.string(),
   /** Absolute path of the saved MP4. */
   file: z.string().optional(),
+  /** How long the saved file really is (seconds, read from its container); the server's `seconds` may differ. */
+  duration: z.number().positive().optional(),
   /** The server's last job object, for the sidecar. */
   serverJob: z.record(z.string(), z.unknown()).optional(),
   downloadAttempts: z.number().int().min(0).default(0),

@@ -18,6 +18,8 @@ export const sidecarSchema = z.looseObject({
   video: z.string(),
   /** A take of a storyboard's shot: the board (relative to the video's folder), the shot's number and title. */
   storyboard: shotTagSchema.optional(),
+  /** What was measured of the saved file: its duration in seconds, from its container. */
+  measured: z.looseObject({ duration: z.number().positive().optional() }).optional(),
 });
 export type Sidecar = z.infer<typeof sidecarSchema>;
 
@@ -45,6 +47,7 @@ export function buildSidecar(job: JobRecord, videoFileName: string, savedAt: num
     createdAt: new Date(job.createdAt).toISOString(),
     savedAt: new Date(savedAt).toISOString(),
     video: videoFileName,
+    ...(job.duration ? { measured: { duration: job.duration } } : {}),
     ...(job.storyboard ? { storyboard: { ...job.storyboard, file: path.relative(job.outputDir, job.storyboard.file).split(path.sep).join('/') } } : {}),
   };
 }

@@ -57,7 +57,7 @@ export class UsageLedger {
     /** The user's time zone (tests set one); undefined is the process's own. */
     private readonly timeZone?: string,
   ) {
-    this.reload();
+    // Read on first use: every operation reloads first, and activation stays cheap.
   }
 
   /** Reads the ledger again (another window of VS Code may have written it). */

@@ -114,7 +114,11 @@ export class GalleryView extends WebviewHost<GalleryToHost, HostToGallery> {
         src: webview.asWebviewUri(file).toString(),
         prompt: sidecar.prompt,
         mode: modeLabel(sidecar.mode),
-        seconds: typeof seconds === 'string' || typeof seconds === 'number' ? vscode.l10n.t('{0} s', String(seconds)) : undefined,
+        seconds: sidecar.measured?.duration
+          ? vscode.l10n.t('{0} s', sidecar.measured.duration.toFixed(1))
+          : typeof seconds === 'string' || typeof seconds === 'number'
+            ? vscode.l10n.t('{0} s', String(seconds))
+            : undefined,
         size: typeof size === 'string' ? size : undefined,
         created: Number.isFinite(created) ? new Date(created).toLocaleString(vscode.env.language) : undefined,
       };

@@ -117,7 +117,7 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsNode>, vsco
     tooltip.appendText(job.prompt);
     tooltip.appendMarkdown('\n\n---\n\n');
     tooltip.appendText(`${describeJobState(job)} · ${job.id}`);
-    if (job.file) tooltip.appendText(`\n${path.basename(job.file)}`);
+    if (job.file) tooltip.appendText(`\n${path.basename(job.file)}${job.duration ? ` · ${vscode.l10n.t('{0} s', job.duration.toFixed(1))}` : ''}`);
     if (job.error) tooltip.appendText(`\n${job.error}`);
     if (job.phase === 'failed') {
       const advice = failureAdvice(job.failureKind);

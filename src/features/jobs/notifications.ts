@@ -8,6 +8,7 @@ import { readSettings } from '../../host/settings';
 /** How a finished job's video is shown. */
 export interface VideoOpener {
   show(file: vscode.Uri, options?: { preserveFocus?: boolean }): Promise<unknown>;
+  isShowing(file: vscode.Uri): boolean;
 }
 
 /** Tells the user when a job ends: opens the preview of a saved video, or explains a failure. */
@@ -16,10 +17,13 @@ export function announceFinishedJob(job: JobRecord, previews: VideoOpener): void
     case 'saved': {
       if (!job.file) return;
       const file = vscode.Uri.file(job.file);
-      if (readSettings(file).openPreviewOnComplete) void previews.show(file, { preserveFocus: true });
+      const opened = readSettings(file).openPreviewOnComplete;
+      if (opened) void previews.show(file, { preserveFocus: true });
       const reveal = vscode.l10n.t('Reveal in Explorer');
       const open = vscode.l10n.t('Open Preview');
-      void vscode.window.showInformationMessage(vscode.l10n.t('Video saved: {0}', inertMessageText(path.basename(job.file))), open, reveal).then((choice) => {
+      // Open Preview only when no preview shows the video already (one just opened, or one the user has).
+      const actions = opened || previews.isShowing(file) ? [reveal] : [open, reveal];
+      void vscode.window.showInformationMessage(vscode.l10n.t('Video saved: {0}', inertMessageText(path.basename(job.file))), ...actions).then((choice) => {
         if (choice === open) void previews.show(file);
         if (choice === reveal) void vscode.commands.executeCommand('revealInExplorer', file);
       });

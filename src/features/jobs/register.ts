@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { JobManager } from '../../core/jobs/jobManager';
 import type { JobRecord } from '../../core/jobs/jobModel';
 import type { GenerationFlow } from '../../generation/generationFlow';
+import { customApiHost } from '../../host/settings';
 import { JOBS_VIEW_ID } from '../../shared/ids';
 import { clearFinishedJobs, copyJobPrompt, regenerateJob, removeJob, retryJob, revealJobFile, showJobs, stopTrackingJob } from './jobCommands';
 import { JobsTreeProvider } from './jobsTree';
@@ -23,9 +24,14 @@ export function registerJobs(manager: JobManager, flow: GenerationFlow, onJobFin
     'omniVideo.regenerateJob': (arg) => regenerateJob(store, flow, arg),
     'omniVideo.clearFinishedJobs': () => clearFinishedJobs(store),
   };
+  const view = vscode.window.createTreeView(JOBS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false });
+  // Where requests go, when it is not the provider's own address.
+  const describe = () => (view.description = customApiHost());
+  describe();
   return vscode.Disposable.from(
     tree,
-    vscode.window.createTreeView(JOBS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false }),
+    view,
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('omniVideo.baseUrl') && describe()),
     new JobsStatusBarItem(store, boards),
     onJobFinished((job) => announceFinishedJob(job, previews)),
     registerCommands(commands),

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { JobStore } from '../../core/jobs/jobStore';
+import { customApiHost } from '../../host/settings';
 import { describeJobState, shortPrompt } from '../../core/jobs/jobLabels';
 
 /** The storyboards with a run in progress, as the status bar names them. */
@@ -64,6 +65,8 @@ export class JobsStatusBarItem implements vscode.Disposable {
       tooltip.appendText(`${describeJobState(job)} — ${shortPrompt(job.prompt, 50)}`);
       tooltip.appendMarkdown('\n');
     }
+    const host = customApiHost();
+    if (host) tooltip.appendText(`\n${vscode.l10n.t('Requests go to {0} (omniVideo.baseUrl).', host)}\n`);
     tooltip.appendMarkdown(`\n${vscode.l10n.t('Click to show the jobs view.')}`);
     this.item.tooltip = tooltip;
     this.item.show();

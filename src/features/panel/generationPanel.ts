@@ -10,7 +10,7 @@ import { aspectRatioNote } from '../../generation/billing';
 import type { GenerationFlow } from '../../generation/generationFlow';
 import { modeOf } from '../../generation/generationService';
 import { pickMediaFiles } from '../../host/mediaPicker';
-import { readSettings, type OmniVideoSettings } from '../../host/settings';
+import { customApiHost, readSettings, type OmniVideoSettings } from '../../host/settings';
 import { estimatedCost } from '../../core/jobs/costGuard';
 import { IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../../shared/ids';
 import {
@@ -255,6 +255,7 @@ function labels(settings: OmniVideoSettings): PanelLabels {
     billing: [
       vscode.l10n.t('Each generation is billed by the provider. Generate sends one request; nothing is sent again without your click.'),
       perGeneration && vscode.l10n.t('Estimate: {0} per generation.', perGeneration),
+      customApiHost(settings) && vscode.l10n.t('Requests go to {0} (omniVideo.baseUrl).', customApiHost(settings)!),
     ].filter(Boolean).join(' '),
     previewRequest: vscode.l10n.t('Preview Request'),
     aspectNotes: Object.fromEntries(ASPECT_RATIOS.flatMap((ratio) => (aspectRatioNote(ratio) ? [[ratio, aspectRatioNote(ratio)!]] : []))),

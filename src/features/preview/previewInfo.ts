@@ -31,6 +31,8 @@ export interface PreviewFacts<Target> {
   startAt?: number;
   /** The film's sidecar, when the video is a storyboard's film. */
   film?: FilmSidecar;
+  /** How long the file really is (seconds, from its container). */
+  duration?: number;
 }
 
 export interface PreviewDecision<Target> {
@@ -59,7 +61,7 @@ export function buildPreviewInfo<Target>(facts: PreviewFacts<Target>): PreviewDe
     mode: facts.film ? l10n.t('Film of a storyboard') : modeLabel(job?.mode ?? sidecar?.mode),
     parameters: facts.film ? [{ label: l10n.t('Storyboard'), value: facts.film.storyboard }, { label: l10n.t('Shots'), value: String(facts.film.shots.length) }] : parameters(request),
     sources: sources.map((s) => s.source),
-    seconds: facts.film ? `${facts.film.duration.toFixed(1)} ${l10n.t('s')}` : durationText(job?.seconds ?? stringField(serverJob, 'seconds'), stringField(request, 'seconds')),
+    seconds: durationText(facts.duration ?? facts.film?.duration, facts.film ? undefined : (job?.seconds ?? stringField(serverJob, 'seconds')), facts.film ? undefined : stringField(request, 'seconds')),
     size: job?.size ?? stringField(serverJob, 'size'),
     createdAt: createdAt && Number.isFinite(createdAt) ? new Date(createdAt).toLocaleString(facts.language) : undefined,
     hasSidecar: sidecar !== undefined || facts.film !== undefined,
@@ -133,11 +135,23 @@ function madeFrom<Target>(request: Record<string, unknown>, openTarget: (recorde
     });
 }
 
-/** The provider may return another length than asked (8 → 5): say both when they differ. */
-function durationText(returned: string | undefined, requested: string | undefined): string | undefined {
-  if (!returned) return undefined;
-  const text = `${returned} ${l10n.t('s')}`;
-  return requested && requested !== returned ? `${text} (${l10n.t('{0} s requested', requested)})` : text;
+/**
+ * How long the video is: the file's own duration when it is known, with what the server said and what
+ * was asked when they differ ("3.0 s (the server reported 5 s; 8 s requested)"); without the file's,
+ * the server's word (the provider may return another length than asked: 8 → 5).
+ */
+export function durationText(measured: number | undefined, returned: string | undefined, requested: string | undefined): string | undefined {
+  const seconds = l10n.t('s');
+  if (measured === undefined) {
+    if (!returned) return undefined;
+    return requested && requested !== returned ? `${returned} ${seconds} (${l10n.t('{0} s requested', requested)})` : `${returned} ${seconds}`;
+  }
+  const differs = (claimed: string | undefined) => claimed !== undefined && Number.isFinite(Number(claimed)) && Math.abs(Number(claimed) - measured) >= 0.5;
+  const notes = [
+    differs(returned) ? l10n.t('the server reported {0} s', returned!) : undefined,
+    differs(requested) && requested !== returned ? l10n.t('{0} s requested', requested!) : undefined,
+  ].filter(Boolean);
+  return `${measured.toFixed(1)} ${seconds}${notes.length ? ` (${notes.join('; ')})` : ''}`;
 }
 
 /** 83.4 → "1:23". */

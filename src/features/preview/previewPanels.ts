@@ -60,6 +60,11 @@ export class PreviewPanels implements vscode.WebviewPanelSerializer, vscode.Cust
     return undefined;
   }
 
+  /** Whether a preview of `file` is open where it can be seen (a panel or custom editor in front in its group). */
+  isShowing(file: vscode.Uri): boolean {
+    return this.sessions.some((s) => s.file.fsPath === file.fsPath && s.panel.visible);
+  }
+
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     const parsed = previewStateSchema.safeParse(state);
     if (!parsed.success) {

@@ -7,6 +7,7 @@ import type { Logger } from '../../core/common/logger';
 import type { JobStore } from '../../core/jobs/jobStore';
 import { readSidecar } from '../../core/jobs/sidecar';
 import { filmSidecarPathOf, readFilmSidecar, type FilmSidecar } from '../../core/storyboard/film';
+import { readVideoDuration } from '../../core/media/duration';
 import { findFfmpeg } from '../../core/media/ffmpeg';
 import { readMp4Codecs } from '../../core/media/mp4Codecs';
 import { makePlayableCopy } from '../../core/media/playableCopy';
@@ -115,6 +116,7 @@ export class PreviewSession extends WebviewHost<WebviewToHost, HostToWebview> {
       language: vscode.env.language,
       startAt: this.startAt,
       film: (this.film = await readFilmSidecar(filmSidecarPathOf(fsPath))),
+      duration: await readVideoDuration(fsPath),
     });
     this.sources = decision.targets;
     this.prompt = decision.info.prompt;

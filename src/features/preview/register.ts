@@ -13,6 +13,8 @@ import { registerCommands } from '../../host/commands';
 export interface PreviewFeature extends vscode.Disposable {
   /** Opens (or reveals) the preview of a video. */
   show(file: vscode.Uri, options?: { preserveFocus?: boolean }): Promise<unknown>;
+  /** Whether a preview of the video is in front in its editor group. */
+  isShowing(file: vscode.Uri): boolean;
   /** The video of the active preview panel. */
   readonly activeFile: vscode.Uri | undefined;
   /** The last frame of a video, captured by a running preview of it (one is opened beside, if needed). */
@@ -30,6 +32,7 @@ export function registerPreview(context: vscode.ExtensionContext, store: JobStor
   );
   return {
     show: (file, options) => previews.show(file, options),
+    isShowing: (file) => previews.isShowing(file),
     get activeFile() {
       return previews.activeFile;
     },

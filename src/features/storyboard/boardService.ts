@@ -28,6 +28,7 @@ export interface Take {
   jobId: string;
   prompt: string;
   createdAt: number;
+  /** How long the take really is (from its file), else what the server said. */
   seconds?: string;
 }
 
@@ -128,12 +129,12 @@ export class BoardService implements vscode.Disposable {
           if (!parsed.success || !tag || path.resolve(outputDir, tag.file) !== file.fsPath) return;
           const video = path.join(outputDir, parsed.data.video);
           if (!existsSync(video)) return;
-          const seconds = parsed.data.job.seconds;
+          const seconds = parsed.data.measured?.duration?.toFixed(1) ?? parsed.data.job.seconds;
           found.set(parsed.data.id, { file: video, jobId: parsed.data.id, prompt: parsed.data.prompt, createdAt: Date.parse(parsed.data.createdAt) || 0, seconds: seconds === undefined ? undefined : String(seconds), shot: tag.shot, title: tag.title });
         }),
     );
     for (const job of this.jobs(file)) {
-      if (job.phase === 'saved' && job.file && existsSync(job.file)) found.set(job.id, { file: job.file, jobId: job.id, prompt: job.prompt, createdAt: job.createdAt, seconds: job.seconds, shot: job.storyboard!.shot, title: job.storyboard!.title });
+      if (job.phase === 'saved' && job.file && existsSync(job.file)) found.set(job.id, { file: job.file, jobId: job.id, prompt: job.prompt, createdAt: job.createdAt, seconds: job.duration?.toFixed(1) ?? job.seconds, shot: job.storyboard!.shot, title: job.storyboard!.title });
     }
     const byShot = new Map<number, Take[]>();
     for (const take of [...found.values()].sort((a, b) => a.createdAt - b.createdAt)) {
