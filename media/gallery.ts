@@ -8,18 +8,30 @@ const root = document.getElementById('root') as HTMLElement;
 let current: GalleryState | undefined;
 let filterInput: HTMLInputElement | undefined;
 
-/** Thumbnails load when they scroll into view: a workspace may hold hundreds of clips. */
-const lazy = new IntersectionObserver((seen) => {
-  for (const entry of seen) {
-    if (!entry.isIntersecting) continue;
-    const video = entry.target as HTMLVideoElement;
-    if (video.dataset.src) {
-      video.src = `${video.dataset.src}#t=0.5`; // a frame from the start, not the black first one
-      delete video.dataset.src;
+/**
+ * Thumbnails load when they come near the view and are let go when they leave it: a workspace may hold
+ * a thousand clips, and only those on screen hold a decoder and their frames.
+ */
+const lazy = new IntersectionObserver(
+  (seen) => {
+    for (const entry of seen) {
+      const video = entry.target as HTMLVideoElement;
+      if (entry.isIntersecting && video.dataset.src) {
+        video.src = `${video.dataset.src}#t=0.5`; // a frame from the start, not the black first one
+        delete video.dataset.src;
+      } else if (!entry.isIntersecting && video.getAttribute('src')) {
+        video.dataset.src = video.getAttribute('src')!.replace(/#t=0\.5$/, '');
+        video.removeAttribute('src');
+        video.load(); // releases the decoder and the buffered frames
+      }
     }
-    lazy.unobserve(video);
-  }
-});
+  },
+  { rootMargin: '300px 0px' },
+);
+
+/** The cards already made, by what they show: a rescan keeps them (and their loaded thumbnails). */
+const cards = new Map<string, HTMLElement>();
+const cardKey = (entry: GalleryEntry) => [entry.src, entry.prompt, entry.created, entry.seconds, entry.size, entry.mode].join('\n');
 
 function matches(entry: GalleryEntry, filter: string): boolean {
   const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
@@ -27,7 +39,7 @@ function matches(entry: GalleryEntry, filter: string): boolean {
   return words.every((w) => haystack.includes(w));
 }
 
-function card(entry: GalleryEntry, index: number, state: GalleryState): HTMLElement {
+function card(entry: GalleryEntry, state: GalleryState): HTMLElement {
   const l = state.labels;
   const video = el('video', { className: 'thumb' });
   video.muted = true;
@@ -45,7 +57,7 @@ function card(entry: GalleryEntry, index: number, state: GalleryState): HTMLElem
   open.type = 'button';
   open.title = entry.relative;
   open.setAttribute('aria-label', `${l.open}: ${entry.prompt}`);
-  open.addEventListener('click', () => vscode.postMessage({ type: 'open', index }));
+  open.addEventListener('click', () => vscode.postMessage({ type: 'open', index: indexOf(open) }));
   // Moving over or focusing a card plays its clip silently, like a hover preview.
   const play = () => void video.play().catch(() => undefined);
   const stop = () => video.pause();
@@ -62,27 +74,32 @@ function card(entry: GalleryEntry, index: number, state: GalleryState): HTMLElem
   ] as const) {
     const b = el('button', { className: 'secondary', text: label });
     b.type = 'button';
-    b.addEventListener('click', () => vscode.postMessage({ type, index }));
+    b.addEventListener('click', () => vscode.postMessage({ type, index: indexOf(b) }));
     actions.append(b);
   }
-  const item = el('li', { className: 'card' }, open, meta, actions);
-  item.dataset.index = String(index);
-  return item;
+  return el('li', { className: 'card' }, open, meta, actions);
 }
 
-function render(state: GalleryState): void {
-  current = state;
-  const l = state.labels;
-  const filter = filterInput?.value ?? vscode.getState()?.filter ?? '';
-  root.replaceChildren();
+/** The entry a card's button belongs to, as listed now (a rescan may have moved it). */
+function indexOf(button: HTMLElement): number {
+  return Number(button.closest<HTMLElement>('.card')?.dataset.index);
+}
 
-  const header = el('header');
+let header: HTMLElement | undefined;
+const grid = el('ul', { className: 'grid', id: 'grid' });
+const noMatch = el('p', { className: 'empty', id: 'no-match' });
+const empty = el('div', { className: 'empty' });
+
+/** Builds the header once: a rescan must not take the filter's focus or its text away. */
+function ensureHeader(l: GalleryState['labels']): void {
+  if (header) return;
+  header = el('header');
   const title = el('h1', { text: l.title });
   filterInput = el('input', { id: 'filter' });
   filterInput.type = 'search';
   filterInput.placeholder = l.filterPlaceholder;
   filterInput.setAttribute('aria-label', l.filter);
-  filterInput.value = filter;
+  filterInput.value = vscode.getState()?.filter ?? '';
   filterInput.addEventListener('input', () => {
     vscode.setState({ filter: filterInput!.value });
     applyFilter();
@@ -93,18 +110,41 @@ function render(state: GalleryState): void {
   const count = el('span', { className: 'count', id: 'count' });
   count.setAttribute('role', 'status');
   header.append(title, filterInput, refresh, count);
-  root.append(header);
+  noMatch.textContent = l.noMatch;
+  root.replaceChildren(header, empty, grid, noMatch);
+}
 
+function render(state: GalleryState): void {
+  current = state;
+  const l = state.labels;
+  ensureHeader(l);
+
+  empty.hidden = state.entries.length > 0;
   if (state.entries.length === 0) {
     const generate = el('button', { text: l.generate });
     generate.type = 'button';
     generate.addEventListener('click', () => vscode.postMessage({ type: 'generate' }));
-    root.append(el('div', { className: 'empty' }, el('p', { text: state.scanning ? l.scanning : l.empty }), ...(state.scanning ? [] : [generate])));
-    return;
+    empty.replaceChildren(el('p', { text: state.scanning ? l.scanning : l.empty }), ...(state.scanning ? [] : [generate]));
   }
-  const grid = el('ul', { className: 'grid', id: 'grid' });
-  state.entries.forEach((entry, index) => grid.append(card(entry, index, state)));
-  root.append(grid, el('p', { className: 'empty', id: 'no-match', text: l.noMatch }));
+  const keep = new Set<string>();
+  const items = state.entries.map((entry, index) => {
+    const key = cardKey(entry);
+    keep.add(key);
+    let item = cards.get(key);
+    if (!item) {
+      item = card(entry, state);
+      cards.set(key, item);
+    }
+    item.dataset.index = String(index);
+    return item;
+  });
+  for (const [key, item] of cards) {
+    if (keep.has(key)) continue;
+    const video = item.querySelector('video');
+    if (video) lazy.unobserve(video);
+    cards.delete(key);
+  }
+  grid.replaceChildren(...items);
   applyFilter();
 }
 
@@ -118,9 +158,8 @@ function applyFilter(): void {
     if (visible) shown++;
   }
   const count = document.getElementById('count');
-  if (count) count.textContent = current.labels.count.replace('{0}', String(shown)).replace('{1}', String(current.entries.length));
-  const none = document.getElementById('no-match');
-  if (none) none.hidden = shown > 0 || current.entries.length === 0;
+  if (count) count.textContent = `${current.labels.count.replace('{0}', String(shown)).replace('{1}', String(current.entries.length))}${current.scanning ? ` · ${current.labels.scanning}` : ''}`;
+  noMatch.hidden = shown > 0 || current.entries.length === 0;
 }
 
 window.addEventListener('message', (event: MessageEvent<HostToGallery>) => {

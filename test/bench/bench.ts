@@ -4,6 +4,9 @@
 //   npm run bench                     # 500 MB download, five 8 MB images, end to end
 //   BENCH_MB=100 BENCH_RUNS=3 npm run bench
 //   BENCH_FILM_ONLY=1 npm run bench     # Assemble Film only
+//   BENCH_ONLY=paced npm run bench      # a 100 MB/s paced link (BENCH_PACE_MBPS, BENCH_PACED_MB), ours vs curl
+//   BENCH_ONLY=codecs npm run bench     # the codecs of a 2 GB file (BENCH_CODECS_MB)
+// Every task also prints the event loop's delay meanwhile (p99, max; target ≤ 10 / ≤ 50 ms).
 //
 // The simulator runs in its own process (test/simulator/cli.ts) and each measured client in its own
 // (test/bench/worker.ts), so that peak memory is the client's alone (Linux VmHWM).
@@ -30,8 +33,9 @@ interface WorkerResult {
   ms: number;
   peakRssGrowthBytes: number;
   baselineRssBytes: number;
-  eventLoopP99Ms?: number;
-  eventLoopMaxMs?: number;
+  eventLoopP99Ms: number;
+  eventLoopMaxMs: number;
+  cpuMs: number;
 }
 
 function line(figure: string, ours: string, reference: string, ratio: number | undefined, note = ''): void {
@@ -60,13 +64,13 @@ async function worker(task: string, args: Record<string, unknown>): Promise<Work
 }
 
 /** curl's own total time (`-w %{time_total}`) and, with GNU time installed, its peak RSS. */
-async function curl(args: string[]): Promise<{ ms: number; peakRssBytes?: number }> {
+async function curl(args: string[]): Promise<{ ms: number; peakRssBytes?: number; cpuMs?: number }> {
   const gnuTime = existsSync('/usr/bin/time');
-  const [command, argv] = gnuTime ? ['/usr/bin/time', ['-f', '%M', 'curl', '-sS', ...args]] : ['curl', ['-sS', ...args]];
+  const [command, argv] = gnuTime ? ['/usr/bin/time', ['-f', '%M %U %S', 'curl', '-sS', ...args]] : ['curl', ['-sS', ...args]];
   const { stdout, stderr } = await run(command, argv, { maxBuffer: 16 * MB });
   const ms = Number(stdout.trim().split('\n').at(-1)) * 1000;
-  const peakKb = gnuTime ? Number(stderr.trim().split('\n').at(-1)) : NaN;
-  return { ms, peakRssBytes: Number.isFinite(peakKb) ? peakKb * 1024 : undefined };
+  const [peakKb, user, system] = gnuTime ? stderr.trim().split('\n').at(-1)!.split(' ').map(Number) : [NaN, NaN, NaN];
+  return { ms, peakRssBytes: Number.isFinite(peakKb) ? peakKb * 1024 : undefined, cpuMs: Number.isFinite(user + system) ? (user + system) * 1000 : undefined };
 }
 
 /** An MP4 of `bytes`: the fixture's ftyp box, then one mdat box of pseudo-random bytes. */
@@ -131,8 +135,8 @@ interface Simulator {
   process: ChildProcess;
 }
 
-async function startSimulator(videoFile: string): Promise<Simulator> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repo, 'test', 'simulator', 'cli.ts'), '--quiet', '--queued-ms', '100', '--processing-ms', '400', '--video-file', videoFile], {
+async function startSimulator(videoFile: string, extra: string[] = []): Promise<Simulator> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repo, 'test', 'simulator', 'cli.ts'), '--quiet', '--queued-ms', '100', '--processing-ms', '400', '--video-file', videoFile, ...extra], {
     cwd: repo,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -199,6 +203,8 @@ async function main(): Promise<void> {
     const curlPeak = ref.map((r) => r.peakRssBytes).filter((v): v is number => v !== undefined);
     line(`download ${sizeMb} MB: peak RSS growth`, mb(peak), curlPeak.length ? `curl peak RSS ${mb(Math.max(...curlPeak))}` : 'curl: n/a', undefined, ` (target ≤ 64 MB; undici alone ${mb(Math.max(...bare.map((r) => r.peakRssGrowthBytes)))})`);
 
+    eventLoopLine(`download ${sizeMb} MB`, ours);
+
     // A session's first request: V8 then optimises undici's parser in the background, once.
     const first = (await Promise.all([0, 1, 2].map(() => worker('first-request', { apiBaseUrl: sim.apiBaseUrl, token: sim.token, id })))) as (WorkerResult & { firstMs: number; nextMs: number })[];
     line('first request of a session: peak RSS growth', mb(Math.max(...first.map((r) => r.peakRssGrowthBytes))), '', undefined, ` (once per session; the first request ${median(first.map((r) => r.firstMs)).toFixed(0)} ms, the next ${median(first.map((r) => r.nextMs)).toFixed(0)} ms)`);
@@ -233,6 +239,7 @@ async function main(): Promise<void> {
       line(`upload ${label}: vs undici alone`, s(oursUp), `undici, body in memory ${s(bareUp)}`, oursUp / bareUp, ` (undici alone vs curl: ${(bareUp / curlUp).toFixed(2)}×)`);
       const peakUp = Math.max(...oursRuns.map((r) => r.peakRssGrowthBytes));
       const peakString = Math.max(...stringRuns.map((r) => r.peakRssGrowthBytes));
+      eventLoopLine(`upload ${label}`, oursRuns);
       line(`upload ${label}: peak RSS growth / raw input`, `${(peakUp / raw).toFixed(2)}×`, `string JSON ${(peakString / raw).toFixed(2)}×`, peakUp / peakString, ` (${mb(peakUp)} vs ${mb(peakString)}; target ≤ 1.5× raw)`);
       await rm(bodyFile);
     }
@@ -333,7 +340,74 @@ async function film(): Promise<void> {
     line(`film of 12 × 8 s 1080p (${mb(total)}): wall time`, s(oursMs), `ffmpeg concat -c copy ${s(refMs)}`, oursMs / refMs, ' (target ≤ 2)');
     const peak12 = Math.max(...ours.map((r) => r.peakRssGrowthBytes));
     line('film: peak RSS growth, 12 clips / 24 clips', `${mb(peak12)} / ${mb(twice.peakRssGrowthBytes)}`, '≤ 96 MB, same for 24', twice.peakRssGrowthBytes / peak12);
-    line('film: event loop delay p99 / max', `${median(ours.map((r) => r.eventLoopP99Ms!)).toFixed(1)} / ${Math.max(...ours.map((r) => r.eventLoopMaxMs!)).toFixed(1)} ms`, '≤ 10 / ≤ 50 ms', undefined);
+    eventLoopLine('film of 12 clips', ours);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The event loop's delay while a task ran, the median p99 and the worst max of its runs. */
+function eventLoopLine(what: string, results: WorkerResult[]): void {
+  const p99 = median(results.map((r) => r.eventLoopP99Ms));
+  const max = Math.max(...results.map((r) => r.eventLoopMaxMs));
+  line(`${what}: event loop delay p99 / max`, `${p99.toFixed(1)} / ${max.toFixed(1)} ms`, 'target ≤ 10 / ≤ 50 ms', undefined, p99 <= 10 && max <= 50 ? '' : ' (misses the target)');
+}
+
+/**
+ * A paced link: the storage sends at BENCH_PACE_MBPS MB/s (default 100, a fast home line). Ours and
+ * `curl -L` download the same file through /content; wall time as a ratio, and CPU seconds per GB.
+ */
+async function paced(): Promise<void> {
+  const pace = Number(process.env.BENCH_PACE_MBPS ?? 100);
+  const pacedMb = Number(process.env.BENCH_PACED_MB ?? 200);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'omni-video-bench-paced-'));
+  await bundleWorker(dir);
+  const file = path.join(dir, 'paced.mp4');
+  await makeBigMp4(file, pacedMb * MB);
+  const sim = await startSimulator(file, ['--pace-bytes-per-second', String(pace * 1e6)]);
+  try {
+    const id = await createJob(sim, { model: 'omni-fast', prompt: 'bench paced', seconds: '4', aspect_ratio: '16:9' });
+    const contentUrl = `${sim.apiBaseUrl}/videos/${id}/content`;
+    const ours: WorkerResult[] = [];
+    const ref: { ms: number; cpuMs?: number }[] = [];
+    for (let i = 0; i <= runs; i++) {
+      const dest = path.join(dir, `paced-${i}.mp4`);
+      const oursRun = async () => void ours.push(await worker('download', { apiBaseUrl: sim.apiBaseUrl, token: sim.token, id, dest }));
+      const curlRun = async () => void ref.push(await curl(['-L', '-o', dest, '-w', '%{time_total}\n', '-H', `Authorization: Bearer ${sim.token}`, contentUrl]));
+      for (const task of i % 2 ? [oursRun, curlRun] : [curlRun, oursRun]) {
+        await task();
+        if ((await stat(dest)).size !== pacedMb * MB) throw new Error('paced download incomplete');
+        await rm(dest);
+      }
+      if (i === 0) [ours, ref].forEach((list) => list.splice(0));
+    }
+    const oursMs = median(ours.map((r) => r.ms));
+    const refMs = median(ref.map((r) => r.ms));
+    line(`paced ${pace} MB/s, ${pacedMb} MB: wall time`, s(oursMs), `curl -L ${s(refMs)}`, oursMs / refMs, ` (target ≤ 1.03; the link alone: ${s((pacedMb * MB) / (pace * 1e6) * 1000)})`);
+    const gb = (pacedMb * MB) / 1e9;
+    const oursCpu = median(ours.map((r) => r.cpuMs)) / 1000 / gb;
+    const curlCpus = ref.map((r) => r.cpuMs).filter((v): v is number => v !== undefined);
+    const curlCpu = curlCpus.length ? median(curlCpus) / 1000 / gb : undefined;
+    line('paced: CPU seconds per GB', `${oursCpu.toFixed(2)} s`, curlCpu === undefined ? 'curl: n/a (no GNU time)' : `curl ${curlCpu.toFixed(2)} s`, curlCpu === undefined ? undefined : oursCpu / curlCpu);
+    eventLoopLine('paced download', ours);
+  } finally {
+    sim.process.kill();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Reading the codecs of a 2 GB file (BENCH_CODECS_MB), as the preview does before playing it. */
+async function bigCodecs(): Promise<void> {
+  const sizeCodecs = Number(process.env.BENCH_CODECS_MB ?? 2048);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'omni-video-bench-codecs-'));
+  try {
+    await bundleWorker(dir);
+    const file = path.join(dir, 'big.mp4');
+    await makeBigMp4(file, sizeCodecs * MB);
+    const results: WorkerResult[] = [];
+    for (let i = 0; i < runs; i++) results.push(await worker('codecs', { apiBaseUrl: '', token: '', dest: file }));
+    line(`codecs of a ${sizeCodecs} MB file: wall time`, `${median(results.map((r) => r.ms)).toFixed(1)} ms`, '', undefined);
+    eventLoopLine(`codecs of a ${sizeCodecs} MB file`, results);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -349,7 +423,13 @@ async function sizesAndPolling(): Promise<void> {
   await run('npm', ['run', '--silent', 'build'], { cwd: repo, maxBuffer: 64 * MB }); // back to the development build
 }
 
-const sections = process.env.BENCH_FILM_ONLY ? film() : main().then(() => film()).then(() => (process.env.BENCH_ONLY ? undefined : polling().then(sizesAndPolling)));
+// BENCH_ONLY=download|paced|codecs|film runs that section alone (download: the loopback download figures).
+const only = process.env.BENCH_FILM_ONLY ? 'film' : process.env.BENCH_ONLY;
+const sections =
+  only === 'film' ? film()
+  : only === 'paced' ? paced()
+  : only === 'codecs' ? bigCodecs()
+  : main().then(() => (only ? undefined : paced().then(bigCodecs).then(film).then(polling).then(sizesAndPolling)));
 sections.catch((error: unknown) => {
   console.error(error);
   process.exit(1);

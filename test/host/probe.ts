@@ -356,6 +356,10 @@ async function webviewAction(page: Page, selector: string, action: string, value
       return { ok: true };
     case 'text':
       return { ok: true, text: (await target.innerText(options)).trim() };
+    case 'scroll':
+      // Scrolls the last matching element into view (the end of a long list).
+      await frame.locator(selector).last().scrollIntoViewIfNeeded(options);
+      return { ok: true };
     case 'values':
       return { ok: true, values: await frame.locator(selector).evaluateAll((els) => els.map((el) => String((el as { value?: string }).value ?? el.textContent ?? ''))) };
     case 'boxes': {

@@ -65,7 +65,7 @@ export const probe = {
   /** Clicks the first element of the workbench page matching a Playwright selector (CSS, `:has-text()`). */
   click: (selector: string) => call<{ ok: true }>('POST', '/click', { selector }).then(() => undefined),
   /** Acts in the webview content frame that holds `selector` (see test/host/probe.ts). */
-  webview: (selector: string, action: 'click' | 'fill' | 'select' | 'press' | 'drop' | 'text' | 'values' | 'boxes', extra: { value?: string; uris?: string[] } = {}) =>
+  webview: (selector: string, action: 'click' | 'fill' | 'select' | 'press' | 'drop' | 'text' | 'values' | 'boxes' | 'scroll', extra: { value?: string; uris?: string[] } = {}) =>
     call<{ ok: true; text?: string; values?: string[] }>('POST', '/webview', { selector, action, ...extra }),
   /** Right-clicks the first match, e.g. a tree row, to open its context menu. */
   rightClick: (selector: string) => call<{ ok: true }>('POST', '/click', { selector, button: 'right' }).then(() => undefined),

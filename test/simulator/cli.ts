@@ -2,7 +2,7 @@
  * Runs the omni-fast simulator as a process:
  *
  *   tsx test/simulator/cli.ts [--port N] [--storage-port N] [--token T] [--queued-ms N] [--processing-ms N]
- *                             [--host H] [--video-file F] [--portrait-video-file F] [--quiet]
+ *                             [--host H] [--video-file F] [--portrait-video-file F] [--pace-bytes-per-second N] [--quiet]
  *
  * Prints one JSON line {"apiBaseUrl","controlUrl","storageOrigin","token"} on stdout, then a
  * human-readable request log on stderr. Stops on SIGINT/SIGTERM.
@@ -13,7 +13,7 @@ function usage(message?: string): never {
   if (message) process.stderr.write(`${message}\n`);
   process.stderr.write(
     'usage: tsx test/simulator/cli.ts [--port N] [--storage-port N] [--token T] [--queued-ms N] [--processing-ms N]\n' +
-      '                                [--host H] [--video-file F] [--portrait-video-file F] [--quiet]\n',
+      '                                [--host H] [--video-file F] [--portrait-video-file F] [--pace-bytes-per-second N] [--quiet]\n',
   );
   process.exit(message ? 2 : 0);
 }
@@ -64,6 +64,9 @@ function parseArgs(argv: string[]): SimulatorOptions & { quiet: boolean } {
         break;
       case '--portrait-video-file':
         opts.portraitVideoFile = take();
+        break;
+      case '--pace-bytes-per-second':
+        opts.paceBytesPerSecond = num();
         break;
       case '--quiet':
         opts.quiet = true;

@@ -15,7 +15,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import type { AddressInfo, Socket } from 'node:net';
 import * as path from 'node:path';
-import { pipeline } from 'node:stream';
+import { pipeline, Transform } from 'node:stream';
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -82,6 +82,8 @@ export interface SimulatorOptions {
   videoFile?: string;
   /** MP4 served for portrait jobs; default the 720x1280 fixture. */
   portraitVideoFile?: string;
+  /** Storage sends video bodies at this pace (a paced link, e.g. 100e6 for a fast home line); default as fast as it can. */
+  paceBytesPerSecond?: number;
   log?: (line: string) => void;
 }
 
@@ -1392,7 +1394,8 @@ class SimulatorImpl implements Simulator {
       // 1 MB reads: a storage server sends large files in large pieces (64 KB would make this process
       // the bottleneck of download benchmarks).
       const stream = fs.createReadStream(file, { start, end: start + sendBytes - 1, highWaterMark: 1024 * 1024 });
-      pipeline(stream, res, (err) => {
+      const pace = this.options.paceBytesPerSecond;
+      pipeline(pace ? stream.pipe(pacedTo(pace)) : stream, res, (err) => {
         if (err && !res.destroyed) res.destroy();
       });
     }
@@ -1515,6 +1518,38 @@ class SimulatorImpl implements Simulator {
     }
     return { ...r, body };
   }
+}
+
+/**
+ * Passes bytes on at `bytesPerSecond` on average, in 64 KB pieces (about a TCP window's worth), each
+ * released when the schedule says it is due: a link of that speed, as seen by the client.
+ */
+function pacedTo(bytesPerSecond: number): Transform {
+  const PIECE = 64 * 1024;
+  let started: number | undefined;
+  let sent = 0;
+  return new Transform({
+    highWaterMark: 1024 * 1024,
+    transform(chunk: Buffer, _encoding, done) {
+      started ??= performance.now();
+      const pieces: Buffer[] = [];
+      for (let at = 0; at < chunk.length; at += PIECE) pieces.push(chunk.subarray(at, at + PIECE));
+      const next = () => {
+        const piece = pieces.shift();
+        if (!piece) return done();
+        const due = started! + ((sent + piece.length) / bytesPerSecond) * 1000;
+        const wait = due - performance.now();
+        const push = () => {
+          sent += piece.length;
+          this.push(piece);
+          next();
+        };
+        if (wait > 1) setTimeout(push, wait);
+        else push();
+      };
+      next();
+    },
+  });
 }
 
 /** Parses a single `bytes=` range. Returns undefined to ignore the header (multi-range or malformed). */

@@ -2,9 +2,13 @@ import * as vscode from 'vscode';
 import type { Logger } from '../../core/common/logger';
 import { modeLabel } from '../../core/jobs/jobLabels';
 import type { JobStore } from '../../core/jobs/jobStore';
+import { readdir, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import { sidecarPathFor } from '../../core/jobs/outputNaming';
 import { readSidecar, type Sidecar } from '../../core/jobs/sidecar';
 import { galleryToHostSchema, type GalleryEntry, type GalleryLabels, type GalleryToHost, type HostToGallery } from '../../shared/galleryProtocol';
-import { VIDEO_GLOB } from '../../shared/ids';
+import { VIDEO_EXTENSIONS, VIDEO_GLOB } from '../../shared/ids';
+import { readSettings } from '../../host/settings';
 import { copyPrompt } from '../../host/copyPrompt';
 import { WebviewHost } from '../../webview/webviewHost';
 
@@ -15,22 +19,66 @@ interface Found {
 }
 
 const MAX_VIDEOS = 5000;
+/** Sidecars read at once: a small first batch (the first cards at once), then larger ones. */
+const FIRST_BATCH = 24;
+const BATCH = 96;
+
+/** Sidecars already read, by path, with the modification time they were read at. */
+export type SidecarCache = Map<string, { mtimeMs: number; sidecar: Sidecar | undefined }>;
+
+const newestFirst = (a: Found, b: Found) => (Date.parse(b.sidecar.createdAt) || 0) - (Date.parse(a.sidecar.createdAt) || 0);
 
 /**
  * Every video in the workspace folders that has an Omni Video sidecar, newest first. Files under
  * `files.exclude` and in node_modules are skipped; a sidecar that does not parse is not listed.
+ * `onProgress` gets what is found so far after each batch, so the first cards show before the whole
+ * workspace is read: the output folders (`omniVideo.outputDirectory`, where videos are saved) are read
+ * first, straight from the disk, while the workspace search (`findFiles`, which takes a second or more
+ * in a large workspace) runs; its list is the final one. With `cache`, a sidecar is read again only
+ * when its modification time changed.
  */
-export async function findGeneratedVideos(): Promise<Found[]> {
+export async function findGeneratedVideos(onProgress?: (found: Found[]) => void, cache: SidecarCache = new Map()): Promise<Found[]> {
   const folders = vscode.workspace.workspaceFolders?.filter((f) => f.uri.scheme === 'file') ?? [];
-  const videos = (await Promise.all(folders.map((folder) => vscode.workspace.findFiles(new vscode.RelativePattern(folder, VIDEO_GLOB), undefined, MAX_VIDEOS))))
-    .flat()
-    .filter((uri) => !/[\\/]node_modules[\\/]/.test(uri.fsPath));
-  const found: Found[] = [];
-  for (let i = 0; i < videos.length; i += 16) {
-    const batch = await Promise.all(videos.slice(i, i + 16).map(async (file) => ({ file, sidecar: await readSidecar(file.fsPath) })));
-    for (const entry of batch) if (entry.sidecar) found.push(entry as Found);
-  }
-  return found.sort((a, b) => (Date.parse(b.sidecar.createdAt) || 0) - (Date.parse(a.sidecar.createdAt) || 0));
+  const searched = Promise.all(folders.map((folder) => vscode.workspace.findFiles(new vscode.RelativePattern(folder, VIDEO_GLOB), undefined, MAX_VIDEOS)));
+  const found = new Map<string, Found>();
+  const readAll = async (videos: readonly vscode.Uri[]) => {
+    for (let i = 0; i < videos.length; ) {
+      const end = i + (found.size === 0 ? FIRST_BATCH : BATCH);
+      const batch = await Promise.all(videos.slice(i, end).map(async (file) => ({ file, sidecar: await cachedSidecar(file.fsPath, cache) })));
+      for (const entry of batch) if (entry.sidecar) found.set(entry.file.fsPath, entry as Found);
+      onProgress?.([...found.values()].sort(newestFirst));
+      i = end;
+    }
+  };
+  await readAll((await Promise.all(folders.map(outputFolderVideos))).flat());
+  const videos = (await searched).flat().filter((uri) => !/[\\/]node_modules[\\/]/.test(uri.fsPath));
+  await readAll(videos.filter((file) => !found.has(file.fsPath)));
+  const listed = new Set(videos.map((file) => file.fsPath));
+  for (const key of cache.keys()) if (!listed.has(key)) cache.delete(key);
+  return [...found.values()].filter((entry) => listed.has(entry.file.fsPath)).sort(newestFirst);
+}
+
+/**
+ * The videos directly in a folder's output directory, read from the disk (no search), the most
+ * recently written first (then by name, which starts with the date): read in that order, the cards
+ * shown so far stay at the top as more arrive.
+ */
+async function outputFolderVideos(folder: vscode.WorkspaceFolder): Promise<vscode.Uri[]> {
+  const directory = path.join(folder.uri.fsPath, readSettings(folder.uri).outputDirectory);
+  const names = (await readdir(directory).catch(() => [] as string[])).filter((name) => VIDEO_EXTENSIONS.includes(name.slice(name.lastIndexOf('.') + 1).toLowerCase()));
+  const dated = await Promise.all(names.map(async (name) => ({ name, mtimeMs: await stat(path.join(directory, name)).then((st) => st.mtimeMs, () => 0) })));
+  dated.sort((a, b) => b.mtimeMs - a.mtimeMs || (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
+  return dated.map(({ name }) => vscode.Uri.file(path.join(directory, name)));
+}
+
+async function cachedSidecar(videoPath: string, cache: SidecarCache | undefined): Promise<Sidecar | undefined> {
+  if (!cache) return readSidecar(videoPath);
+  const mtimeMs = await stat(sidecarPathFor(videoPath)).then((st) => st.mtimeMs, () => -1);
+  const known = cache.get(videoPath);
+  if (known && known.mtimeMs === mtimeMs) return known.sidecar;
+  const sidecar = mtimeMs < 0 ? undefined : await readSidecar(videoPath);
+  cache.set(videoPath, { mtimeMs, sidecar });
+  return sidecar;
 }
 
 /**
@@ -39,7 +87,12 @@ export async function findGeneratedVideos(): Promise<Found[]> {
  */
 export class GalleryView extends WebviewHost<GalleryToHost, HostToGallery> {
   private found: Found[] = [];
+  private readonly sidecars: SidecarCache = new Map();
+  private readonly entries = new WeakMap<Sidecar, GalleryEntry>();
+  /** As toLocaleString(), made once: a new formatter per card costs a thousand cards a second. */
+  private readonly dates = new Intl.DateTimeFormat(vscode.env.language, { year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
   private scanning = false;
+  private scanId = 0;
   private rescanTimer: NodeJS.Timeout | undefined;
 
   constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, store: JobStore, logger: Logger) {
@@ -67,15 +120,31 @@ export class GalleryView extends WebviewHost<GalleryToHost, HostToGallery> {
   }
 
   async scan(): Promise<void> {
+    const id = ++this.scanId; // a newer scan replaces this one's results
     this.scanning = true;
     this.render();
+    const started = performance.now();
+    let shownAt = started;
+    let firstShownMs: number | undefined;
     try {
-      this.found = await findGeneratedVideos();
+      const found = await findGeneratedVideos((soFar) => {
+        firstShownMs ??= performance.now() - started;
+        // The first batch at once, then what is found so far once a second: each state carries the
+        // whole list, and sending a thousand entries often would hold the extension host.
+        if (id !== this.scanId || (this.found.length > 0 && performance.now() - shownAt < 1000)) return;
+        this.found = soFar;
+        shownAt = performance.now();
+        this.render();
+      }, this.sidecars);
+      if (id === this.scanId) this.found = found;
+      this.logger.info(`gallery: ${found.length} videos listed in ${(performance.now() - started).toFixed(0)} ms${firstShownMs === undefined ? '' : ` (the first shown after ${firstShownMs.toFixed(0)} ms)`}, ${this.sidecars.size} sidecars known`);
     } catch (error) {
       this.logger.error(`The gallery could not list the workspace's videos: ${String(error)}`);
     } finally {
-      this.scanning = false;
-      this.render();
+      if (id === this.scanId) {
+        this.scanning = false;
+        this.render();
+      }
     }
   }
 
@@ -103,27 +172,38 @@ export class GalleryView extends WebviewHost<GalleryToHost, HostToGallery> {
   }
 
   private render(): void {
-    const webview = this.panel.webview;
-    const entries = this.found.map(({ file, sidecar }): GalleryEntry => {
-      const created = Date.parse(sidecar.createdAt);
-      const seconds = sidecar.job.seconds ?? sidecar.request.seconds;
-      const size = sidecar.job.size;
-      return {
-        name: file.path.slice(file.path.lastIndexOf('/') + 1),
-        relative: vscode.workspace.asRelativePath(file, (vscode.workspace.workspaceFolders?.length ?? 0) > 1),
-        src: webview.asWebviewUri(file).toString(),
-        prompt: sidecar.prompt,
-        mode: modeLabel(sidecar.mode),
-        seconds: sidecar.measured?.duration
-          ? vscode.l10n.t('{0} s', sidecar.measured.duration.toFixed(1))
-          : typeof seconds === 'string' || typeof seconds === 'number'
-            ? vscode.l10n.t('{0} s', String(seconds))
-            : undefined,
-        size: typeof size === 'string' ? size : undefined,
-        created: Number.isFinite(created) ? new Date(created).toLocaleString(vscode.env.language) : undefined,
-      };
+    const entries = this.found.map((found) => {
+      // One sidecar object per file path (the cache's), so it names its card.
+      let entry = this.entries.get(found.sidecar);
+      if (!entry) {
+        entry = this.entryOf(found);
+        this.entries.set(found.sidecar, entry);
+      }
+      return entry;
     });
     this.postState({ type: 'state', state: { entries, scanning: this.scanning, labels: labels() } });
+  }
+
+  /** What a card shows of a video; kept per sidecar read, so a rescan formats only what changed. */
+  private entryOf({ file, sidecar }: Found): GalleryEntry {
+    const webview = this.panel.webview;
+    const created = Date.parse(sidecar.createdAt);
+    const seconds = sidecar.job.seconds ?? sidecar.request.seconds;
+    const size = sidecar.job.size;
+    return {
+      name: file.path.slice(file.path.lastIndexOf('/') + 1),
+      relative: vscode.workspace.asRelativePath(file, (vscode.workspace.workspaceFolders?.length ?? 0) > 1),
+      src: webview.asWebviewUri(file).toString(),
+      prompt: sidecar.prompt,
+      mode: modeLabel(sidecar.mode),
+      seconds: sidecar.measured?.duration
+        ? vscode.l10n.t('{0} s', sidecar.measured.duration.toFixed(1))
+        : typeof seconds === 'string' || typeof seconds === 'number'
+          ? vscode.l10n.t('{0} s', String(seconds))
+          : undefined,
+      size: typeof size === 'string' ? size : undefined,
+      created: Number.isFinite(created) ? this.dates.format(created) : undefined,
+    };
   }
 }
 

@@ -17,7 +17,9 @@ export function announceFinishedJob(job: JobRecord, previews: VideoOpener): void
     case 'saved': {
       if (!job.file) return;
       const file = vscode.Uri.file(job.file);
-      const opened = readSettings(file).openPreviewOnComplete;
+      // A storyboard's takes do not open one preview each (a board of 24 shots would open 24 tabs):
+      // the board's lenses show them, and Assemble Film is what plays them together.
+      const opened = !job.storyboard && readSettings(file).openPreviewOnComplete;
       if (opened) void previews.show(file, { preserveFocus: true });
       const reveal = vscode.l10n.t('Reveal in Explorer');
       const open = vscode.l10n.t('Open Preview');
