@@ -62,6 +62,26 @@ describe('Cost guard: the usage ledger', () => {
     assert.equal(again.last30Days.reduce((sum, d) => sum + d.count, 0), 2, 'the chart holds the last 30 days only');
   });
 
+  it('two windows share one ledger: each sees what the other counted, through a storage that holds values as VS Code\'s Memento does', () => {
+    // A Memento hands out the value it holds (the same object until something writes) and keeps a copy of each write.
+    const held = new Map<string, unknown>();
+    const memento = {
+      get: <T>(key: string) => held.get(key) as T | undefined,
+      update: (key: string, value: unknown) => (held.set(key, JSON.parse(JSON.stringify(value))), Promise.resolve()),
+    };
+    const now = Date.UTC(2026, 11, 6, 12);
+    const first = new UsageLedger(memento, undefined, 'UTC');
+    const second = new UsageLedger(memento, undefined, 'UTC');
+    for (let i = 0; i < 300; i++) first.record({ id: `a${i}`, at: now, mode: 'text', workspace: '/w' });
+    second.record({ id: 'b', at: now, mode: 'image', workspace: '/w' });
+    first.record({ id: 'a-last', at: now, mode: 'text', workspace: '/w' });
+    first.markFailed('b');
+    assert.equal(second.countOnDay(now), 302);
+    assert.equal(first.summary(now).total, 302);
+    assert.equal(second.summary(now).failed, 1, 'a mark made in one window is seen in the other');
+    assert.deepEqual(second.summary(now).byMode, [{ mode: 'text', count: 301 }, { mode: 'image', count: 1 }]);
+  });
+
   it('a ledger that does not parse starts again instead of breaking generation; a bad entry is dropped alone', () => {
     const storage = new MemoryStateStorage();
     void storage.update('omniVideo.usage.v1', { entries: [{ id: 'ok', at: 1, mode: 'text', workspace: '/w' }, { id: 5 }, 'junk'] });

@@ -19,6 +19,8 @@ export class JobStore {
   private readonly jobs = new Map<string, JobRecord>();
   private readonly listeners = new Set<Listener>();
   private persisting: Promise<void> = Promise.resolve();
+  /** A write is queued and has not started: later changes ride on it. */
+  private writeQueued = false;
 
   constructor(
     private readonly storage: StateStorage,
@@ -96,10 +98,19 @@ export class JobStore {
     }
   }
 
+  /**
+   * Writes the job list once for a burst of changes: a write that is already queued takes the list as
+   * it is when it runs. A poll round that changes 500 jobs is one write of 500 records, not 500 writes
+   * of 500 records each (which stalled the extension host).
+   */
   private persist(): void {
-    const snapshot = [...this.jobs.values()];
+    if (this.writeQueued) return;
+    this.writeQueued = true;
     this.persisting = this.persisting
-      .then(() => this.storage.update(STORAGE_KEY, snapshot))
+      .then(() => {
+        this.writeQueued = false;
+        return this.storage.update(STORAGE_KEY, [...this.jobs.values()]);
+      })
       .catch((error: unknown) => this.logger.error(`Could not save the job list: ${(error as Error).message}`));
   }
 }

@@ -39,9 +39,15 @@ export interface UsageSummary {
   last30Days: { day: string; count: number }[];
 }
 
+const dayFormats = new Map<string | undefined, Intl.DateTimeFormat>();
+
 /** The calendar day of `at` in `timeZone` (the user's own by default), as `YYYY-MM-DD`. */
 export function localDay(at: number, timeZone?: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at);
+  // One formatter per time zone: making one costs far more than using it, and the daily limit asks
+  // for the day of every entry before each generation.
+  let format = dayFormats.get(timeZone);
+  if (!format) dayFormats.set(timeZone, (format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  const parts = format.formatToParts(at);
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}-${part('month')}-${part('day')}`;
 }
@@ -50,6 +56,8 @@ export class UsageLedger {
   private entries: UsageEntry[] = [];
   private archived: Archive = { count: 0, failed: 0, byWorkspace: {}, byMode: {} };
   private readonly listeners = new Set<() => void>();
+  /** The stored value last read or written: while the storage holds that same value, there is nothing new to read. */
+  private seen: unknown;
 
   constructor(
     private readonly storage: StateStorage,
@@ -62,7 +70,10 @@ export class UsageLedger {
 
   /** Reads the ledger again (another window of VS Code may have written it). */
   reload(): void {
-    const stored = storedSchema.safeParse(this.storage.get(STORAGE_KEY) ?? { entries: [] });
+    const raw = this.storage.get(STORAGE_KEY);
+    if (raw !== undefined && raw === this.seen) return;
+    this.seen = raw;
+    const stored = storedSchema.safeParse(raw ?? { entries: [] });
     if (!stored.success) {
       this.logger.warn('The usage ledger does not parse; starting a new one.');
       return;
@@ -149,6 +160,8 @@ export class UsageLedger {
     void Promise.resolve(this.storage.update(STORAGE_KEY, { entries: this.entries, archived: this.archived })).catch((error: unknown) =>
       this.logger.error(`Could not save the usage ledger: ${(error as Error).message}`),
     );
+    // What the storage holds now (VS Code's keeps a copy): the next reload need not parse our own write.
+    this.seen = this.storage.get(STORAGE_KEY);
     for (const listener of this.listeners) listener();
   }
 }

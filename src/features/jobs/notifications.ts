@@ -11,6 +11,53 @@ export interface VideoOpener {
   isShowing(file: vscode.Uri): boolean;
 }
 
+/** Saved videos that follow one another within this long are one burst. */
+const BURST_MS = 2000;
+
+/**
+ * The notices of jobs that end. A saved video on its own is announced at once (`announceFinishedJob`);
+ * the ones saved right after it, while a batch finishes, are gathered into one notice when the burst
+ * is over: twenty jobs at once make two notices, not twenty, and open one preview, not twenty tabs.
+ * Failures are always announced one by one: each has its own reason and next step.
+ */
+export class FinishedJobNotices implements vscode.Disposable {
+  private gathered: JobRecord[] = [];
+  private lastSavedAt = -Infinity;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly previews: VideoOpener) {}
+
+  announce(job: JobRecord): void {
+    if (job.phase !== 'saved' || !job.file) return announceFinishedJob(job, this.previews);
+    const now = Date.now();
+    const inBurst = now - this.lastSavedAt < BURST_MS;
+    this.lastSavedAt = now;
+    if (!inBurst) return announceFinishedJob(job, this.previews);
+    this.gathered.push(job);
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.announceGathered(), BURST_MS);
+  }
+
+  private announceGathered(): void {
+    const jobs = this.gathered;
+    this.gathered = [];
+    if (jobs.length === 1) return announceFinishedJob(jobs[0], this.previews);
+    const folders = [...new Set(jobs.map((job) => vscode.workspace.asRelativePath(path.dirname(job.file!))))];
+    const where = folders.length === 1 ? folders[0] : vscode.l10n.t('{0} folders', folders.length);
+    const showJobs = vscode.l10n.t('Show Jobs');
+    const gallery = vscode.l10n.t('Open Gallery');
+    void vscode.window.showInformationMessage(vscode.l10n.t('{0} more videos saved in {1}', jobs.length, inertMessageText(where)), showJobs, gallery).then((choice) => {
+      if (choice === showJobs) void vscode.commands.executeCommand('omniVideo.showJobs');
+      if (choice === gallery) void vscode.commands.executeCommand('omniVideo.openGallery');
+    });
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    if (this.gathered.length) this.announceGathered();
+  }
+}
+
 /** Tells the user when a job ends: opens the preview of a saved video, or explains a failure. */
 export function announceFinishedJob(job: JobRecord, previews: VideoOpener): void {
   switch (job.phase) {

@@ -6,7 +6,7 @@ import { customApiHost } from '../../host/settings';
 import { JOBS_VIEW_ID } from '../../shared/ids';
 import { clearFinishedJobs, copyJobPrompt, regenerateJob, removeJob, retryJob, revealJobFile, showJobs, stopTrackingJob } from './jobCommands';
 import { JobsTreeProvider } from './jobsTree';
-import { announceFinishedJob, type VideoOpener } from './notifications';
+import { FinishedJobNotices, type VideoOpener } from './notifications';
 import { JobsStatusBarItem, type BoardRuns } from './statusBar';
 import { registerCommands } from '../../host/commands';
 
@@ -28,12 +28,14 @@ export function registerJobs(manager: JobManager, flow: GenerationFlow, onJobFin
   // Where requests go, when it is not the provider's own address.
   const describe = () => (view.description = customApiHost());
   describe();
+  const notices = new FinishedJobNotices(previews);
   return vscode.Disposable.from(
     tree,
     view,
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('omniVideo.baseUrl') && describe()),
     new JobsStatusBarItem(store, boards),
-    onJobFinished((job) => announceFinishedJob(job, previews)),
+    notices,
+    onJobFinished((job) => notices.announce(job)),
     registerCommands(commands),
   );
 }

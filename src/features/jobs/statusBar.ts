@@ -3,6 +3,11 @@ import type { JobStore } from '../../core/jobs/jobStore';
 import { customApiHost } from '../../host/settings';
 import { describeJobState, shortPrompt } from '../../core/jobs/jobLabels';
 
+/** How long a redraw waits for more changes. */
+const RENDER_DELAY_MS = 50;
+/** The tooltip lists this many running jobs; the jobs view has them all. */
+const TOOLTIP_JOBS = 15;
+
 /** The storyboards with a run in progress, as the status bar names them. */
 export interface BoardRuns {
   describeRuns(): Promise<string[]>;
@@ -18,6 +23,7 @@ export class JobsStatusBarItem implements vscode.Disposable {
   private readonly subscriptions: { dispose(): void }[];
   /** "Harbour: 1/2 shots", for each storyboard whose run is in progress. */
   private boardRuns: string[] = [];
+  private pendingRender: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly store: JobStore,
@@ -26,8 +32,19 @@ export class JobsStatusBarItem implements vscode.Disposable {
     this.item = vscode.window.createStatusBarItem('omniVideo.status', vscode.StatusBarAlignment.Left, 10);
     this.item.name = vscode.l10n.t('Omni Video Jobs');
     this.item.command = 'omniVideo.showJobs';
-    this.subscriptions = [store.onDidChange(() => this.render()), ...(boards ? [boards.onDidChange(() => this.readBoards())] : [])];
+    this.subscriptions = [store.onDidChange(() => this.scheduleRender()), ...(boards ? [boards.onDidChange(() => this.readBoards())] : [])];
     this.render();
+  }
+
+  /**
+   * Draws once for a burst of changes: a poll round that changes 500 jobs is one redraw (each redraw
+   * lists the running jobs and is sent to the window), not 500.
+   */
+  private scheduleRender(): void {
+    this.pendingRender ??= setTimeout(() => {
+      this.pendingRender = undefined;
+      this.render();
+    }, RENDER_DELAY_MS);
   }
 
   private readBoards(): void {
@@ -60,11 +77,12 @@ export class JobsStatusBarItem implements vscode.Disposable {
     tooltip.isTrusted = false;
     tooltip.supportHtml = false;
     tooltip.appendMarkdown(`**${vscode.l10n.t('Omni Video jobs')}**\n\n`);
-    for (const job of active) {
+    for (const job of active.slice(0, TOOLTIP_JOBS)) {
       tooltip.appendMarkdown('- ');
       tooltip.appendText(`${describeJobState(job)} — ${shortPrompt(job.prompt, 50)}`);
       tooltip.appendMarkdown('\n');
     }
+    if (active.length > TOOLTIP_JOBS) tooltip.appendText(`${vscode.l10n.t('and {0} more in the jobs view', active.length - TOOLTIP_JOBS)}\n`);
     const host = customApiHost();
     if (host) tooltip.appendText(`\n${vscode.l10n.t('Requests go to {0} (omniVideo.baseUrl).', host)}\n`);
     tooltip.appendMarkdown(`\n${vscode.l10n.t('Click to show the jobs view.')}`);
@@ -73,6 +91,7 @@ export class JobsStatusBarItem implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.pendingRender);
     for (const subscription of this.subscriptions) subscription.dispose();
     this.item.dispose();
   }
