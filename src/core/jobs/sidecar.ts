@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import * as path from 'node:path';
 import { shotTagSchema, type JobRecord } from './jobModel';
@@ -59,11 +59,32 @@ export async function writeSidecar(videoPath: string, sidecar: Sidecar): Promise
 }
 
 /** Reads the sidecar of a video, or undefined when there is none or it does not parse. */
-export async function readSidecar(videoPath: string): Promise<Sidecar | undefined> {
+export function readSidecar(videoPath: string): Promise<Sidecar | undefined> {
+  return readSidecarFile(sidecarPathFor(videoPath));
+}
+
+async function readSidecarFile(sidecarPath: string): Promise<Sidecar | undefined> {
   try {
-    const parsed = sidecarSchema.safeParse(JSON.parse(await readFile(sidecarPathFor(videoPath), 'utf8')));
+    const parsed = sidecarSchema.safeParse(JSON.parse(await readFile(sidecarPath, 'utf8')));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** Sidecars already read, by the sidecar's path, with the modification time they were read at. */
+export type SidecarCache = Map<string, { mtimeMs: number; sidecar: Sidecar | undefined }>;
+
+/**
+ * The sidecar at `sidecarPath`, read and parsed again only when its modification time changed since
+ * `cache` had it: the gallery's rescans and a storyboard's lenses look at every sidecar of a folder
+ * that may hold a thousand.
+ */
+export async function readSidecarCached(sidecarPath: string, cache: SidecarCache): Promise<Sidecar | undefined> {
+  const mtimeMs = await stat(sidecarPath).then((st) => st.mtimeMs, () => -1);
+  const known = cache.get(sidecarPath);
+  if (known && known.mtimeMs === mtimeMs) return known.sidecar;
+  const sidecar = mtimeMs < 0 ? undefined : await readSidecarFile(sidecarPath);
+  cache.set(sidecarPath, { mtimeMs, sidecar });
+  return sidecar;
 }

@@ -5,7 +5,7 @@ import type { JobStore } from '../../core/jobs/jobStore';
 import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { sidecarPathFor } from '../../core/jobs/outputNaming';
-import { readSidecar, type Sidecar } from '../../core/jobs/sidecar';
+import { readSidecarCached, type Sidecar, type SidecarCache } from '../../core/jobs/sidecar';
 import { galleryToHostSchema, type GalleryEntry, type GalleryLabels, type GalleryToHost, type HostToGallery } from '../../shared/galleryProtocol';
 import { VIDEO_EXTENSIONS, VIDEO_GLOB } from '../../shared/ids';
 import { readSettings } from '../../host/settings';
@@ -23,8 +23,6 @@ const MAX_VIDEOS = 5000;
 const FIRST_BATCH = 24;
 const BATCH = 96;
 
-/** Sidecars already read, by path, with the modification time they were read at. */
-export type SidecarCache = Map<string, { mtimeMs: number; sidecar: Sidecar | undefined }>;
 
 const newestFirst = (a: Found, b: Found) => (Date.parse(b.sidecar.createdAt) || 0) - (Date.parse(a.sidecar.createdAt) || 0);
 
@@ -44,7 +42,7 @@ export async function findGeneratedVideos(onProgress?: (found: Found[]) => void,
   const readAll = async (videos: readonly vscode.Uri[]) => {
     for (let i = 0; i < videos.length; ) {
       const end = i + (found.size === 0 ? FIRST_BATCH : BATCH);
-      const batch = await Promise.all(videos.slice(i, end).map(async (file) => ({ file, sidecar: await cachedSidecar(file.fsPath, cache) })));
+      const batch = await Promise.all(videos.slice(i, end).map(async (file) => ({ file, sidecar: await readSidecarCached(sidecarPathFor(file.fsPath), cache) })));
       for (const entry of batch) if (entry.sidecar) found.set(entry.file.fsPath, entry as Found);
       onProgress?.([...found.values()].sort(newestFirst));
       i = end;
@@ -69,16 +67,6 @@ async function outputFolderVideos(folder: vscode.WorkspaceFolder): Promise<vscod
   const dated = await Promise.all(names.map(async (name) => ({ name, mtimeMs: await stat(path.join(directory, name)).then((st) => st.mtimeMs, () => 0) })));
   dated.sort((a, b) => b.mtimeMs - a.mtimeMs || (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
   return dated.map(({ name }) => vscode.Uri.file(path.join(directory, name)));
-}
-
-async function cachedSidecar(videoPath: string, cache: SidecarCache | undefined): Promise<Sidecar | undefined> {
-  if (!cache) return readSidecar(videoPath);
-  const mtimeMs = await stat(sidecarPathFor(videoPath)).then((st) => st.mtimeMs, () => -1);
-  const known = cache.get(videoPath);
-  if (known && known.mtimeMs === mtimeMs) return known.sidecar;
-  const sidecar = mtimeMs < 0 ? undefined : await readSidecar(videoPath);
-  cache.set(videoPath, { mtimeMs, sidecar });
-  return sidecar;
 }
 
 /**

@@ -8,7 +8,7 @@ import { OmniVideoError, describeError } from '../../core/common/errors';
 import type { Logger } from '../../core/common/logger';
 import type { JobRecord } from '../../core/jobs/jobModel';
 import type { JobStore } from '../../core/jobs/jobStore';
-import { sidecarSchema } from '../../core/jobs/sidecar';
+import { readSidecarCached, type SidecarCache } from '../../core/jobs/sidecar';
 import { filmOutOfDate, filmPathsFor, filmSidecarPathOf, readFilmSidecar } from '../../core/storyboard/film';
 import { parseStoryboard, type Shot, type Storyboard } from '../../core/storyboard/parser';
 import { jobsOfShot, planBoard, runEntrySchema, shotOfEntry, type BoardPlan, type BoardSnapshot, type RunEntry } from '../../core/storyboard/planner';
@@ -55,6 +55,10 @@ export class BoardService implements vscode.Disposable {
   /** A board's shots changed state (a job, a run, a written-back take). */
   readonly onDidChange = this.changed.event;
   private readonly queues = new Map<string, Promise<unknown>>();
+  /** The output folders' sidecars, read again only when they change (a board's lenses look at all of them). */
+  private readonly sidecars: SidecarCache = new Map();
+  /** Each board's write-back under way: the next one starts after it. */
+  private readonly writes = new Map<string, Promise<boolean>>();
   /** Boards with a finished take still being written back: not settled yet. */
   private readonly finishing = new Map<string, number>();
   private readonly subscription: { dispose(): void };
@@ -124,13 +128,13 @@ export class BoardService implements vscode.Disposable {
       names
         .filter((name) => name.endsWith('.json'))
         .map(async (name) => {
-          const parsed = sidecarSchema.safeParse(await readFile(path.join(outputDir, name), 'utf8').then(JSON.parse).catch(() => undefined));
-          const tag = parsed.success ? parsed.data.storyboard : undefined;
-          if (!parsed.success || !tag || path.resolve(outputDir, tag.file) !== file.fsPath) return;
-          const video = path.join(outputDir, parsed.data.video);
+          const sidecar = await readSidecarCached(path.join(outputDir, name), this.sidecars);
+          const tag = sidecar?.storyboard;
+          if (!sidecar || !tag || path.resolve(outputDir, tag.file) !== file.fsPath) return;
+          const video = path.join(outputDir, sidecar.video);
           if (!existsSync(video)) return;
-          const seconds = parsed.data.measured?.duration?.toFixed(1) ?? parsed.data.job.seconds;
-          found.set(parsed.data.id, { file: video, jobId: parsed.data.id, prompt: parsed.data.prompt, createdAt: Date.parse(parsed.data.createdAt) || 0, seconds: seconds === undefined ? undefined : String(seconds), shot: tag.shot, title: tag.title });
+          const seconds = sidecar.measured?.duration?.toFixed(1) ?? sidecar.job.seconds;
+          found.set(sidecar.id, { file: video, jobId: sidecar.id, prompt: sidecar.prompt, createdAt: Date.parse(sidecar.createdAt) || 0, seconds: seconds === undefined ? undefined : String(seconds), shot: tag.shot, title: tag.title });
         }),
     );
     for (const job of this.jobs(file)) {
@@ -184,20 +188,41 @@ export class BoardService implements vscode.Disposable {
     return [...shot.problems, ...missing.map((image) => vscode.l10n.t('the image {0} is not there', image.path))];
   }
 
-  /** Makes `video` the chosen take of shot `index` (an undoable edit of the document). */
-  async useTake(file: vscode.Uri, index: number, video: string): Promise<boolean> {
-    const { text } = await this.read(file);
-    const edit = chooseTakeEdit(text, file.fsPath, index, video);
-    if (!edit) return true;
-    const document = await vscode.workspace.openTextDocument(file);
-    const wasDirty = document.isDirty;
-    const workspaceEdit = new vscode.WorkspaceEdit();
-    workspaceEdit.replace(file, new vscode.Range(edit.startLine, 0, edit.endLine, 0), edit.text);
-    const ok = await vscode.workspace.applyEdit(workspaceEdit);
-    // The user's unsaved edits stay unsaved; a document without any is saved, so the take is on disk.
-    if (ok && !wasDirty) await document.save();
+  /**
+   * Makes `video` the chosen take of shot `index` (an undoable edit of the document). The write-backs
+   * of a board run one at a time, each computed from the text as it is then: the takes of an unchained
+   * board are saved together, and edits made from the same text were refused by VS Code ("changed in
+   * the meantime") but the first, which lost their video lines.
+   */
+  useTake(file: vscode.Uri, index: number, video: string): Promise<boolean> {
+    const key = file.fsPath;
+    const next = (this.writes.get(key) ?? Promise.resolve(true)).catch(() => false).then(() => this.writeTake(file, index, video));
+    this.writes.set(key, next);
+    const forget = () => this.writes.get(key) === next && this.writes.delete(key);
+    next.then(forget, forget);
+    return next;
+  }
+
+  private async writeTake(file: vscode.Uri, index: number, video: string): Promise<boolean> {
+    // An edit is refused when the document changed after its text was read (the user typing): read again.
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const { text } = await this.read(file);
+      const edit = chooseTakeEdit(text, file.fsPath, index, video);
+      if (!edit) return true;
+      const document = await vscode.workspace.openTextDocument(file);
+      const wasDirty = document.isDirty;
+      const workspaceEdit = new vscode.WorkspaceEdit();
+      workspaceEdit.replace(file, new vscode.Range(edit.startLine, 0, edit.endLine, 0), edit.text);
+      if (await vscode.workspace.applyEdit(workspaceEdit)) {
+        // The user's unsaved edits stay unsaved; a document without any is saved, so the take is on disk.
+        if (!wasDirty) await document.save();
+        this.changed.fire(file);
+        return true;
+      }
+    }
+    this.deps.logger.warn(`Storyboard ${path.basename(file.fsPath)}: the video line of shot ${index} could not be written; Use This Take writes it.`);
     this.changed.fire(file);
-    return ok;
+    return false;
   }
 
   /** After a reload: runs whose create request was under way are settled, then carried on. */
