@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   const args = JSON.parse(raw ?? '{}') as Args;
   // The download and upload figures are a running extension's; the first-request and end-to-end
   // ones start cold, as a session that makes one video does (its polls warm undici before the download).
-  if (!task.startsWith('e2e-') && task !== 'first-request' && task !== 'assemble') await warmUp(args);
+  if (!task.startsWith('e2e-') && !['first-request', 'assemble', 'codecs'].includes(task)) await warmUp(args);
   const client = () => new OmniVideoClient({ baseUrl: args.apiBaseUrl, getToken: async () => args.token, requestTimeoutMs: 120_000 });
   let result;
   switch (task) {

@@ -210,6 +210,13 @@ async function runPass(pass: Pass): Promise<{ result: SuiteResult | undefined; c
   workbench.page = page;
   page.on('crash', () => settle({ reason: 'the workbench page crashed' }));
   page.on('pageerror', (err) => fs.appendFileSync(path.join(dirs.runDir, 'page-errors.log'), `${err.stack ?? err.message}\n`));
+  // What the webviews' host frames say while they start (waiting for their service worker, see
+  // docs/test-host.md), with the time: webview-console.log in the run directory.
+  page.on('console', (message) => {
+    if (message.location().url.includes('/webview/browser/pre/')) {
+      fs.appendFileSync(path.join(dirs.runDir, 'webview-console.log'), `${new Date().toISOString()} [${message.type()}] ${message.text()}\n`);
+    }
+  });
 
   // The workbench's console (the extension host's console.log among it: mocha's report) arrives
   // here as (level, console arguments). All of it goes to workbench-console.log; stdout gets all but

@@ -16,6 +16,7 @@ import './storyboard.test';
 import './restricted.test';
 import './firstHour.test';
 import './scale.test';
+import './soak.test';
 import './zhCn.test';
 // LAST: the window reloads right after its phase-1 test, with its job still running (see the file).
 import './reload.test';

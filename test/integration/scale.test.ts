@@ -10,12 +10,33 @@ import type { OmniVideoApi } from '../../src/api/publicApi';
 import { makeGeneratedVideos } from '../fixtures/generatedVideos';
 import { probe, skipWithoutProbe } from './probe';
 import { simulator } from './simulatorControl';
-import { fixtures, withoutPreviewOnComplete } from './workspaceFiles';
+import { boardText, fixtures, withoutPreviewOnComplete, writeWorkspaceFile } from './workspaceFiles';
 
 const COUNT = Number(process.env.OMNI_SCALE_VIDEOS ?? 1000);
+const MANY_JOBS = Number(process.env.OMNI_SCALE_JOBS ?? 500);
+const BOARD_SHOTS = Number(process.env.OMNI_SCALE_SHOTS ?? 24);
+const JOBS_ROWS = '.pane:has(.pane-header[aria-label*="Jobs"]) .monaco-list-row';
+const MENU_ITEMS = '.monaco-menu .action-item .action-label';
+let boardTries = 0;
 const workspace = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
 /** A gallery card's video (the gallery asks for a frame from the start). */
 const isThumbnail = (src: string) => src.endsWith('#t=0.5');
+
+/** The information messages shown while `task` runs (the suite shares the extension's `vscode` object). */
+async function noticesDuring<T>(task: () => Promise<T>): Promise<{ value: T; notices: string[] }> {
+  const window = vscode.window as unknown as Record<string, (...args: unknown[]) => Thenable<unknown>>;
+  const original = window.showInformationMessage;
+  const notices: string[] = [];
+  window.showInformationMessage = (message: unknown, ...rest: unknown[]) => {
+    notices.push(String(message));
+    return original.call(vscode.window, message, ...rest);
+  };
+  try {
+    return { value: await task(), notices };
+  } finally {
+    window.showInformationMessage = original;
+  }
+}
 
 /** The extension host's event-loop delay while `task` runs (1 ms resolution). */
 async function eventLoopDuring<T>(task: () => Promise<T>): Promise<{ value: T; p99: number; max: number }> {
@@ -52,7 +73,7 @@ describe('At scale', function () {
     await simulator.setConfig({ processingMs: 5000 });
     const before = (await simulator.requests()).length;
     try {
-      const { value: done, p99, max } = await eventLoopDuring(async () => {
+      const { value: { value: done, p99, max }, notices } = await noticesDuring(() => eventLoopDuring(async () => {
         const started = performance.now();
         const jobs = await Promise.all(Array.from({ length: 20 }, (_, i) => api.generate({ prompt: `Twenty at once, number ${i + 1}: boats in a row`, seconds: '4' })));
         const bar = await probe.waitFor(() => probe.statusBar(), (items) => items.some((i) => /Omni Video: 20 (generating|queued)|Omni Video: .*20/.test(i.text)), 'twenty jobs in the status bar');
@@ -60,9 +81,13 @@ describe('At scale', function () {
         await probe.screenshot('twenty-jobs-status-bar');
         const saved = await Promise.all(jobs.map((job) => api.waitForJob(job.id)));
         console.log(`      20 jobs submitted and saved in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+        await new Promise((resolve) => setTimeout(resolve, 2500)); // the burst's notice comes when it is over
         return saved;
-      });
+      }));
       console.log(`      extension host event loop meanwhile: p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms (target ≤ 10 / ≤ 50)`);
+      const saveNotices = notices.filter((n) => /^Video saved|more videos saved/.test(n));
+      console.log(`      notices of saved videos: ${saveNotices.length} (${saveNotices.join(' | ')})`);
+      assert.ok(saveNotices.length >= 1 && saveNotices.length <= 4, `a batch is announced in a few notices, not one per video: ${saveNotices.join(' | ')}`);
       assert.ok(done.every((job) => job.status === 'completed' && job.file), done.map((j) => j.error).join('; '));
       const files = new Set(done.map((job) => job.file!.fsPath));
       assert.equal(files.size, 20, 'twenty distinct files');
@@ -102,7 +127,10 @@ describe('At scale', function () {
       let pageMs = 0;
       const { p99, max } = await eventLoopDuring(async () => {
         const opening = vscode.commands.executeCommand('omniVideo.openGallery');
-        await probe.waitFor(() => probe.webview('#filter', 'text').then(() => true, () => false), (ok) => ok, 'the gallery page', 30_000, 50);
+        // The page's start is the host's: in a browser-hosted VS Code every webview shares one service
+        // worker, and a webview closed while it was loading something holds up the next one for up to
+        // 30 s (docs/test-host.md). What follows the page is ours.
+        await probe.waitFor(() => probe.webview('#filter', 'text').then(() => true, () => false), (ok) => ok, 'the gallery page', 60_000, 50);
         pageMs = performance.now() - started;
         await probe.waitFor(() => probe.webview('.card', 'text').then(() => true, () => false), (ok) => ok, 'the first card', 30_000, 50);
         firstCardMs = performance.now() - started;
@@ -115,9 +143,9 @@ describe('At scale', function () {
       const listedMs = performance.now() - started;
       const [, shown, total] = /(\d+) of (\d+) videos/.exec(text) ?? [];
       assert.ok(Number(total) >= COUNT && shown === total, `every video listed: ${text}`);
-      console.log(`      the page up ${pageMs.toFixed(0)} ms, first card ${firstCardMs.toFixed(0)} ms and first thumbnail ${firstThumbnailMs.toFixed(0)} ms after Open Gallery (target ≤ 1000), all ${total} listed after ${listedMs.toFixed(0)} ms`);
+      console.log(`      the page up ${pageMs.toFixed(0)} ms, first card ${firstCardMs.toFixed(0)} ms and first thumbnail ${firstThumbnailMs.toFixed(0)} ms after Open Gallery; ${(firstThumbnailMs - pageMs).toFixed(0)} ms from the page to the first thumbnail (target ≤ 1000), all ${total} listed after ${listedMs.toFixed(0)} ms`);
       console.log(`      extension host event loop during the first scan: p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms (target ≤ 10 / ≤ 50)`);
-      assert.ok(firstThumbnailMs < 5000, `the first thumbnail within 5 s even on a busy machine: ${firstThumbnailMs.toFixed(0)} ms`);
+      assert.ok(firstThumbnailMs - pageMs < 5000, `the first thumbnail within 5 s of the page, even on a busy machine: ${(firstThumbnailMs - pageMs).toFixed(0)} ms`);
       await probe.screenshot('gallery-1000');
 
       const loaded = async () => (await probe.videos()).filter((v) => isThumbnail(v.src)).length;
@@ -142,5 +170,96 @@ describe('At scale', function () {
       await probe.closeAllEditors();
       for (const name of fs.readdirSync(folder)) if (/-scale-\d{4}\.(mp4|json)$/.test(name)) fs.rmSync(path.join(folder, name));
     }
+  });
+  it(`${MANY_JOBS} jobs in the jobs view: it lists them at once, a row's menu opens while they run, the editor never stalls`, async function () {
+    skipWithoutProbe(this);
+    this.timeout(Math.max(300_000, MANY_JOBS * 1_000));
+    const config = await simulator.config();
+    // A small clip: this is about the view and the extension host, not about the download.
+    await simulator.setConfig({ queuedMs: 500, processingMs: 6000, videoFile: path.join(fixtures, 'codecs', 'h264-noaudio.mp4') });
+    await vscode.commands.executeCommand('notifications.clearAll');
+    const before = (await simulator.requests()).length;
+    const ids: string[] = [];
+    try {
+      const { value: { value: timings, p99, max }, notices } = await noticesDuring(() => eventLoopDuring(async () => {
+        const started = performance.now();
+        const jobs = await Promise.all(Array.from({ length: MANY_JOBS }, (_, i) => api.generate({ prompt: `Many jobs ${String(i + 1).padStart(3, '0')}: a lighthouse at dusk`, seconds: '4' })));
+        ids.push(...jobs.map((job) => job.id));
+        const submittedMs = performance.now() - started;
+        await vscode.commands.executeCommand('omniVideo.showJobs');
+        const listed = await probe.waitFor(() => probe.domText(JOBS_ROWS), (rows) => rows.some((r) => /^Running\s*\d+/.test(r) && Number(/\d+/.exec(r)![0]) >= MANY_JOBS), `the running group counting ${MANY_JOBS}`, 60_000, 50);
+        const listedMs = performance.now() - started;
+        console.log(`      first rows: ${listed.slice(0, 3).join(' | ')}`);
+        // A row's context menu, while every job is polled: the first job row on screen.
+        const rows = await probe.waitFor(() => probe.domText(JOBS_ROWS), (r) => r.some((x) => /^Many jobs \d{3}/.test(x)), 'the job rows', 30_000, 50);
+        const label = /^Many jobs \d{3}/.exec(rows.find((x) => /^Many jobs \d{3}/.test(x))!)![0];
+        await probe.screenshot('many-jobs');
+        const menuStart = performance.now();
+        await probe.rightClick(`${JOBS_ROWS}:has-text("${label}")`);
+        const items = await probe.waitFor(() => probe.domText(MENU_ITEMS), (labels) => labels.length > 0, 'the context menu', 20_000, 20);
+        const menuMs = performance.now() - menuStart;
+        assert.ok(items.includes('Stop Tracking'), `the running job's menu: ${items.join(' | ')}`);
+        await probe.press('Escape');
+        const saved = await Promise.all(ids.map((id) => api.waitForJob(id)));
+        const savedMs = performance.now() - started;
+        await probe.waitFor(() => probe.domText(JOBS_ROWS), (rows) => !rows.some((r) => /^Running/.test(r)), 'the running group to empty', 60_000);
+        await new Promise((resolve) => setTimeout(resolve, 2500)); // the burst's notice comes when it is over
+        return { saved, submittedMs, listedMs, menuMs, savedMs };
+      }));
+      const { saved, submittedMs, listedMs, menuMs, savedMs } = timings;
+      console.log(`      ${MANY_JOBS} jobs: submitted in ${(submittedMs / 1000).toFixed(1)} s, all listed in the view after ${(listedMs / 1000).toFixed(1)} s, a row's menu open in ${menuMs.toFixed(0)} ms, all saved after ${(savedMs / 1000).toFixed(1)} s`);
+      console.log(`      extension host event loop meanwhile: p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms (target ≤ 10 / ≤ 50)`);
+      assert.ok(saved.every((job) => job.status === 'completed' && job.file), saved.filter((j) => !j.file).map((j) => j.error).join('; '));
+      assert.equal(new Set(saved.map((job) => job.file!.fsPath)).size, MANY_JOBS, 'distinct files');
+      const log = (await simulator.requests()).slice(before);
+      assert.equal(log.filter((r) => r.origin === 'api' && r.method === 'POST').length, MANY_JOBS, `${MANY_JOBS} POSTs`);
+      assert.ok(menuMs < 3000, `the menu opens while the jobs run: ${menuMs.toFixed(0)} ms`);
+      const saveNotices = notices.filter((n) => /^Video saved|more videos saved/.test(n));
+      console.log(`      notices of saved videos: ${saveNotices.length} (${saveNotices.slice(0, 4).join(' | ')})`);
+      assert.ok(saveNotices.length <= 6, `${MANY_JOBS} saved videos make a few notices, not one each: ${saveNotices.length}`);
+      assert.ok(p99 <= 50, `the extension host keeps up while ${MANY_JOBS} jobs run: p99 ${p99.toFixed(1)} ms`);
+    } finally {
+      // The suites after this one start from a short list and a small workspace.
+      await Promise.all(ids.map((id) => api.waitForJob(id).catch(() => undefined)));
+      await simulator.setConfig({ queuedMs: config.queuedMs, processingMs: config.processingMs, videoFile: config.videoFile });
+      for (const id of ids) {
+        const job = api.getJob(id);
+        await vscode.commands.executeCommand('omniVideo.removeJob', { id });
+        if (job?.file) for (const file of [job.file.fsPath, job.file.fsPath.replace(/\.mp4$/, '.json')]) fs.rmSync(file, { force: true });
+      }
+      await vscode.commands.executeCommand('notifications.clearAll');
+    }
+  });
+
+  it(`a storyboard of ${BOARD_SHOTS} shots: its lenses, ${BOARD_SHOTS} POSTs unchained, every video line written, one film of ${BOARD_SHOTS} chapters assembled without stalling the editor`, async function () {
+    skipWithoutProbe(this);
+    this.timeout(300_000);
+    const shots = Array.from({ length: BOARD_SHOTS }, (_, i) => [`Shot ${i + 1}`, `Scale board shot ${i + 1}: the tide comes in over the rocks, frame ${i + 1}.`] as const);
+    // A board of its own for each try: a retried test must not find the first try's takes.
+    const board = writeWorkspaceFile(`boards/long-film-${++boardTries}.md`, boardText('Long film', shots, 'seconds: "4"\nchain: false'));
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.window.showTextDocument(board);
+    const lensesStart = performance.now();
+    const lenses = await probe.waitFor(() => probe.domText('.contentWidgets .codelens-decoration, .codelens-decoration'), (t) => t.some((l) => l.includes(`Generate ${BOARD_SHOTS} shots`)), `the Generate ${BOARD_SHOTS} shots lens`, 30_000, 50);
+    console.log(`      lenses shown ${(performance.now() - lensesStart).toFixed(0)} ms after opening: ${lenses[0]}`);
+    const before = (await simulator.creates()).length;
+    const { value: done, p99: runP99, max: runMax } = await eventLoopDuring(async () => {
+      const accepted = await vscode.commands.executeCommand<string[]>('omniVideo.generateStoryboard', board, {});
+      assert.equal(accepted.length, BOARD_SHOTS, 'unchained, every shot is sent at once');
+      return api.waitForStoryboard(board);
+    });
+    console.log(`      ${BOARD_SHOTS} shots generated; extension host event loop meanwhile: p99 ${runP99.toFixed(1)} ms, max ${runMax.toFixed(1)} ms`);
+    assert.equal((await simulator.creates()).length - before, BOARD_SHOTS, `${BOARD_SHOTS} POSTs`);
+    assert.ok(done.shots.every((shot) => shot.state === 'saved' && shot.video), done.shots.map((s) => `${s.index}: ${s.state} ${s.error ?? ''}`).join('; '));
+    const text = (await vscode.workspace.openTextDocument(board)).getText();
+    assert.equal((text.match(/<video src="[^"]+" controls><\/video>/g) ?? []).length, BOARD_SHOTS, 'a video line per shot');
+
+    const { value: film, p99, max } = await eventLoopDuring(async () => vscode.commands.executeCommand<vscode.Uri>('omniVideo.assembleFilm', board));
+    const sidecar = JSON.parse(fs.readFileSync(film.fsPath.replace(/\.mp4$/, '.json'), 'utf8')) as { method: string; shots: { title: string; start: number }[]; duration: number };
+    console.log(`      film of ${BOARD_SHOTS} shots, ${sidecar.duration.toFixed(1)} s, ${(fs.statSync(film.fsPath).size / 1e6).toFixed(1)} MB; extension host event loop while assembling: p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms (target ≤ 10 / ≤ 50)`);
+    assert.equal(sidecar.method, 'copy');
+    assert.deepEqual(sidecar.shots.map((s) => s.title), shots.map(([title]) => title));
+    assert.ok(sidecar.shots.every((s, i) => i === 0 || s.start > sidecar.shots[i - 1].start), 'the chapters start one after another');
+    await probe.closeAllEditors();
   });
 });
