@@ -12,7 +12,7 @@ import { jsonBody } from '../../src/core/api/requestBody';
 import { parseGenerationParams } from '../../src/core/api/requestBuilder';
 import { undici } from '../../src/core/api/undiciLoader';
 import { assembleFilm } from '../../src/core/media/filmAssembly';
-import { readMp4Codecs } from '../../src/core/media/mp4Codecs';
+import { readVideoCodecs } from '../../src/core/media/videoCodecs';
 import { measure } from './measure';
 
 interface UploadFile {
@@ -188,7 +188,7 @@ async function main(): Promise<void> {
     }
     case 'codecs': {
       // Reading the codecs of a big file, as the preview does before it plays it.
-      result = await measure(() => readMp4Codecs(args.dest!));
+      result = await measure(() => readVideoCodecs(args.dest!));
       break;
     }
     default:

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import type { AudioTrackCodec, CodecError, CodecReport, Container, VideoTrackCodec } from '../../src/core/media/mp4Codecs';
-import { readMp4Codecs } from '../../src/core/media/mp4Codecs';
+import type { AudioTrackCodec, CodecError, CodecReport, Container, VideoTrackCodec } from '../../src/core/media/videoCodecs';
+import { readVideoCodecs } from '../../src/core/media/videoCodecs';
 import { decidePlayability, playbackHostFromEnv, type Playability, type PlaybackHost } from '../../src/core/media/playability';
 
 const DESKTOP: PlaybackHost = { uiKind: 'desktop', appHost: 'desktop' };
@@ -260,7 +260,7 @@ describe('Playability: what the host can play', () => {
     ];
     for (const [file, [dv, da, copy], [wv, wa]] of cases) {
       it(`${file}: desktop ${dv}/${da}, web ${wv}/${wa}`, async () => {
-        const codecs = await readMp4Codecs(path.join(FIXTURES, file));
+        const codecs = await readVideoCodecs(path.join(FIXTURES, file));
         const desktop = decidePlayability(codecs, DESKTOP);
         assert.deepEqual([desktop.video, desktop.audio, desktop.offerPlayableCopy], [dv, da, copy]);
         const web = decidePlayability(codecs, CODE_SERVER);

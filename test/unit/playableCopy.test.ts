@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { OmniVideoError } from '../../src/core/common/errors';
-import { readMp4Codecs } from '../../src/core/media/mp4Codecs';
+import { readVideoCodecs } from '../../src/core/media/videoCodecs';
 import { findOnPath } from '../../src/core/media/ffmpeg';
 import { makePlayableCopy, playableCopyPath } from '../../src/core/media/playableCopy';
 import { decidePlayability } from '../../src/core/media/playability';
@@ -35,13 +35,13 @@ describe('Playable copy (ffmpeg)', function () {
   it('an H.264 + AAC clip becomes H.264 + MP3 beside it, which desktop VS Code plays with sound', async () => {
     const source = path.join(dir, 'clip one.mp4');
     await copyFile(path.join(FIXTURES_DIR, 'codecs', 'h264-aac.mp4'), source);
-    const before = decidePlayability(await readMp4Codecs(source), DESKTOP);
+    const before = decidePlayability(await readVideoCodecs(source), DESKTOP);
     assert.equal(before.audio, 'unplayable');
     assert.ok(before.offerPlayableCopy);
 
     const copy = await makePlayableCopy(source, { ffmpeg: ffmpeg! });
     assert.equal(copy, path.join(dir, 'clip one.playable.mp4'));
-    const report = await readMp4Codecs(copy);
+    const report = await readVideoCodecs(copy);
     assert.ok(report.ok, JSON.stringify(report));
     assert.deepEqual([report.video[0]?.codec, report.audio[0]?.codec], ['h264', 'mp3']);
     const after = decidePlayability(report, DESKTOP);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { JobRecord } from '../../src/core/jobs/jobModel';
 import type { Sidecar } from '../../src/core/jobs/sidecar';
-import type { CodecReport } from '../../src/core/media/mp4Codecs';
+import type { CodecReport } from '../../src/core/media/videoCodecs';
 import { buildPreviewInfo, type PreviewFacts } from '../../src/features/preview/previewInfo';
 
 const h264aac: CodecReport = { ok: true, container: 'mp4', video: [{ codec: 'h264', fourcc: 'avc1' }], audio: [{ codec: 'aac', fourcc: 'mp4a', objectType: 0x40 }], warnings: [], codecsKnown: true };

@@ -2,7 +2,7 @@
  * What the host running the preview's webview can play, decided from a file's codecs alone; `unknown`
  * is a real answer, settled by the webview itself (docs/decisions.md, "Codec honesty on desktop").
  */
-import type { AudioCodec, CodecError, CodecReport, Container, VideoCodec } from './mp4Codecs';
+import type { AudioCodec, CodecError, CodecReport, Container, VideoCodec } from './videoCodecs';
 
 export interface PlaybackHost {
   /** `vscode.env.uiKind`: UIKind.Desktop (1) → 'desktop', UIKind.Web (2) → 'web'. */

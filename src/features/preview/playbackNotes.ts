@@ -1,6 +1,6 @@
 import { l10n } from '../../core/common/l10n';
 import { codecLabel, type Playability, type PlaybackHost, type PlayabilityNote } from '../../core/media/playability';
-import type { AudioCodec, VideoCodec } from '../../core/media/mp4Codecs';
+import type { AudioCodec, VideoCodec } from '../../core/media/videoCodecs';
 
 const KNOWN = new Set<string>(['h264', 'hevc', 'av1', 'vp9', 'vp8', 'aac', 'mp3', 'opus', 'flac', 'vorbis', 'ac3', 'eac3']);
 

@@ -8,7 +8,7 @@ import { failureAdvice, modeLabel, shortPrompt } from '../../core/jobs/jobLabels
 import type { JobRecord } from '../../core/jobs/jobModel';
 import type { Sidecar } from '../../core/jobs/sidecar';
 import type { FilmSidecar } from '../../core/storyboard/film';
-import type { CodecError, CodecReport } from '../../core/media/mp4Codecs';
+import type { CodecError, CodecReport } from '../../core/media/videoCodecs';
 import { decidePlayability, type PlaybackHost } from '../../core/media/playability';
 import type { PreviewInfo, PreviewLabels, PreviewSource } from '../../shared/protocol';
 import { localizePlaybackNotes } from './playbackNotes';

@@ -9,7 +9,7 @@ import { readSidecar } from '../../core/jobs/sidecar';
 import { filmSidecarPathOf, readFilmSidecar, type FilmSidecar } from '../../core/storyboard/film';
 import { readVideoDuration } from '../../core/media/duration';
 import { findFfmpeg } from '../../core/media/ffmpeg';
-import { readMp4Codecs } from '../../core/media/mp4Codecs';
+import { readVideoCodecs } from '../../core/media/videoCodecs';
 import { makePlayableCopy } from '../../core/media/playableCopy';
 import type { PlaybackHost } from '../../core/media/playability';
 import { recordedPathToUri } from '../../generation/mediaRefs';
@@ -109,7 +109,7 @@ export class PreviewSession extends WebviewHost<WebviewToHost, HostToWebview> {
       videoSrc: this.panel.webview.asWebviewUri(this.file).with({ query: `version=${version}` }).toString(),
       job,
       sidecar: await readSidecar(fsPath),
-      codecs: await readMp4Codecs(fsPath),
+      codecs: await readVideoCodecs(fsPath),
       host: this.context.playbackHost,
       ffmpegAvailable: (await findFfmpeg()) !== undefined,
       openTarget,

@@ -1,19 +1,21 @@
 /**
  * Which codecs a video file uses, read from its container without decoding anything, so the preview can
- * say what will not play (docs/decisions.md, "Reading codecs without decoding"). Never throws.
+ * say what will not play. mediabunny reads the tracks, as it does for Assemble Film; a thin shim around
+ * it bounds what is read, puts every failure in a sentence and adds what mediabunny does not expose
+ * (docs/decisions.md, "Reading codecs without decoding"). Never throws.
  */
 import { open } from 'node:fs/promises';
+import type * as Mediabunny from 'mediabunny';
 import { l10n } from '../common/l10n';
+import { mediabunny } from './mediabunnyLoader';
 import { EBML_MAGIC, ISO_BMFF_FIRST_BOXES } from './signatures';
 
-/** The largest `moov` (or WebM `Tracks`) element that is read into memory. */
+/** The largest `moov` (or WebM metadata element, `Tracks` among them) that is read into memory. */
 export const MAX_MOOV_BYTES = 64 * 1024 * 1024;
 /** At most this many top-level boxes (or Segment children) are walked before giving up. */
 export const MAX_TOP_LEVEL_BOXES = 20_000;
 /** At most this many boxes are looked at inside `moov`. */
 export const MAX_BOXES_IN_MOOV = 200_000;
-/** Nesting depth limit for the searches inside a sample description (`wave`, `sinf`, …). */
-export const MAX_NESTING_DEPTH = 8;
 
 export type VideoCodec = 'h264' | 'hevc' | 'av1' | 'vp9' | 'vp8' | 'unknown';
 export type AudioCodec = 'aac' | 'mp3' | 'opus' | 'flac' | 'vorbis' | 'ac3' | 'eac3' | 'unknown';
@@ -37,7 +39,7 @@ export type AudioTrackCodec = TrackCodec<AudioCodec>;
 export interface CodecReport {
   ok: true;
   container: Container;
-  /** One entry per sample description of each video track, in file order (the first is what a player picks). */
+  /** One entry per video track, in file order (the first is what a player picks), by its first sample description. */
   video: VideoTrackCodec[];
   audio: AudioTrackCodec[];
   /**
@@ -67,16 +69,15 @@ export interface CodecError {
 /** Reads `length` bytes at `offset`; may return fewer at the end of the file. */
 export type ReadAt = (offset: number, length: number) => Promise<Buffer>;
 
-const VIDEO_FOURCCS: Record<string, VideoCodec> = {
-  avc1: 'h264',
-  avc3: 'h264',
-  hvc1: 'hevc',
-  hev1: 'hevc',
-  av01: 'av1',
-  vp09: 'vp9',
-  vp08: 'vp8',
-};
+/** mediabunny's codec names, ours beside them; what else it names (ProRes, DTS, PCM…) is 'unknown' here. */
+const VIDEO_CODECS: Record<string, VideoCodec> = { avc: 'h264', hevc: 'hevc', av1: 'av1', vp9: 'vp9', vp8: 'vp8' };
+const AUDIO_CODECS: Record<string, AudioCodec> = { aac: 'aac', mp3: 'mp3', opus: 'opus', flac: 'flac', vorbis: 'vorbis', ac3: 'ac3', eac3: 'eac3' };
 
+/**
+ * Shim: sample entry → codec, for entries mediabunny leaves unnamed (QuickTime's MP3 fourccs; an `mp4a`
+ * without `esds`, AAC in practice) and for a track it cannot read at all (see {@link describeTrak}).
+ */
+const VIDEO_FOURCCS: Record<string, VideoCodec> = { avc1: 'h264', avc3: 'h264', hvc1: 'hevc', hev1: 'hevc', av01: 'av1', vp09: 'vp9', vp08: 'vp8' };
 const AUDIO_FOURCCS: Record<string, AudioCodec> = {
   mp4a: 'aac',
   '.mp3': 'mp3',
@@ -97,21 +98,6 @@ function audioCodecForObjectType(oti: number): AudioCodec {
   return 'unknown';
 }
 
-const MATROSKA_CODEC_IDS: [prefix: string, kind: 'video' | 'audio', codec: VideoCodec | AudioCodec][] = [
-  ['V_VP8', 'video', 'vp8'],
-  ['V_VP9', 'video', 'vp9'],
-  ['V_AV1', 'video', 'av1'],
-  ['V_MPEG4/ISO/AVC', 'video', 'h264'],
-  ['V_MPEGH/ISO/HEVC', 'video', 'hevc'],
-  ['A_OPUS', 'audio', 'opus'],
-  ['A_VORBIS', 'audio', 'vorbis'],
-  ['A_AAC', 'audio', 'aac'],
-  ['A_MPEG/L3', 'audio', 'mp3'],
-  ['A_FLAC', 'audio', 'flac'],
-  ['A_EAC3', 'audio', 'eac3'],
-  ['A_AC3', 'audio', 'ac3'],
-];
-
 /** Messages used more than once; functions, so that they are translated when used, not when this module loads. */
 const MSG = {
   empty: () => l10n.t('The file is empty.'),
@@ -127,6 +113,9 @@ const MSG = {
 function fail(kind: CodecErrorKind, message: string): CodecError {
   return { ok: false, kind, message };
 }
+
+/** An error of `readAt` met inside mediabunny: the file could not be read. */
+class ReadFailure extends Error {}
 
 function fourccAt(buf: Buffer, at: number): string {
   return buf.toString('latin1', at, at + 4);
@@ -155,11 +144,11 @@ function looksLikeText(head: Buffer): boolean {
  * Lists the codecs of an MP4/MOV/WebM file given a positioned reader. Pure apart from `readAt`; never
  * throws (a throwing `readAt` becomes an `io` error).
  */
-export async function parseMp4Codecs(readAt: ReadAt, fileSize: number): Promise<CodecReport | CodecError> {
+export async function parseVideoCodecs(readAt: ReadAt, fileSize: number): Promise<CodecReport | CodecError> {
   try {
     if (!Number.isFinite(fileSize) || fileSize <= 0) return fail('empty', MSG.empty());
     const head = await readAt(0, Math.min(fileSize, 512));
-    if (head.length >= 4 && head.readUInt32BE(0) === EBML_MAGIC) return await parseEbml(readAt, fileSize);
+    if (head.length >= 4 && head.readUInt32BE(0) === EBML_MAGIC) return await readMatroska(readAt, fileSize);
     if (head.length < 8) {
       // Too short to hold a box header: a cut-off MP4 if what is there starts like `....ftyp`.
       const partial = head.toString('latin1', 4);
@@ -171,14 +160,15 @@ export async function parseMp4Codecs(readAt: ReadAt, fileSize: number): Promise<
     if (!ISO_BMFF_FIRST_BOXES.has(firstType) || (firstSize !== 0 && firstSize !== 1 && firstSize < 8)) {
       return fail('notVideo', looksLikeText(head) ? MSG.text() : MSG.notVideo());
     }
-    return await parseIsoBmff(readAt, fileSize, firstType === 'ftyp' && head.length >= 12 && fourccAt(head, 8) === 'qt  ' ? 'mov' : 'mp4');
+    return await readIsoBmff(readAt, fileSize, firstType === 'ftyp' && head.length >= 12 && fourccAt(head, 8) === 'qt  ' ? 'mov' : 'mp4');
   } catch (err) {
-    return fail('io', l10n.t('The file could not be read: {0}.', err instanceof Error ? err.message : String(err)));
+    const cause = err instanceof ReadFailure ? err.cause : err;
+    return fail('io', l10n.t('The file could not be read: {0}.', cause instanceof Error ? cause.message : String(cause)));
   }
 }
 
 /** Opens `path` and lists its codecs, reading only box headers and the movie header. Never throws. */
-export async function readMp4Codecs(path: string): Promise<CodecReport | CodecError> {
+export async function readVideoCodecs(path: string): Promise<CodecReport | CodecError> {
   let handle;
   try {
     handle = await open(path, 'r');
@@ -198,7 +188,7 @@ export async function readMp4Codecs(path: string): Promise<CodecReport | CodecEr
       }
       return buf.subarray(0, filled);
     };
-    return await parseMp4Codecs(readAt, size);
+    return await parseVideoCodecs(readAt, size);
   } catch (err) {
     return fail('io', l10n.t('The file could not be read: {0}.', err instanceof Error ? err.message : String(err)));
   } finally {
@@ -206,10 +196,24 @@ export async function readMp4Codecs(path: string): Promise<CodecReport | CodecEr
   }
 }
 
-// ---------------------------------------------------------------------------------------------------
-// ISO BMFF / QuickTime
+/** Our name for a track's codec: mediabunny's name for it (`codec`), else the shim's, from the sample entry (`format`). */
+function videoCodecOf(codec: string | null, format: string | undefined): VideoCodec {
+  return (codec && VIDEO_CODECS[codec]) || (format && VIDEO_FOURCCS[format]) || 'unknown';
+}
 
-async function parseIsoBmff(readAt: ReadAt, fileSize: number, container: 'mp4' | 'mov'): Promise<CodecReport | CodecError> {
+function audioCodecOf(codec: string | null, format: string | undefined, objectType?: number): AudioCodec {
+  if (codec && AUDIO_CODECS[codec]) return AUDIO_CODECS[codec];
+  if (format === 'mp4a' && objectType !== undefined) return audioCodecForObjectType(objectType);
+  return (format && AUDIO_FOURCCS[format]) || 'unknown';
+}
+
+// ---------------------------------------------------------------------------------------------------
+// ISO BMFF / QuickTime. Shim: the top-level walk (bounded, seeking over `mdat`, so a file whose `moov`
+// comes last costs the same, and every way a file can end early or be damaged gets its sentence), then
+// `moov` alone is read, at most MAX_MOOV_BYTES; mediabunny would read any `moov` whole, and says nothing
+// of a file that has none.
+
+async function readIsoBmff(readAt: ReadAt, fileSize: number, container: 'mp4' | 'mov'): Promise<CodecReport | CodecError> {
   let offset = 0;
   for (let count = 0; count < MAX_TOP_LEVEL_BOXES; count++) {
     if (offset + 8 > fileSize) return fail('truncated', MSG.noMoov());
@@ -240,7 +244,7 @@ async function parseIsoBmff(readAt: ReadAt, fileSize: number, container: 'mp4' |
       }
       const moov = await readAt(offset + headerSize, size - headerSize);
       if (moov.length < size - headerSize) return fail('truncated', MSG.moovCut());
-      return parseMoov(moov, container);
+      return describeMoov(moov, container);
     }
     if (end >= fileSize) return fail('truncated', MSG.noMoov()); // the last box, and it was not moov (or runs past the end)
     offset = end;
@@ -271,10 +275,17 @@ function noSampleDescription(trackNo: number, isVideo: boolean, damaged: string 
 
 interface Box {
   type: string;
-  /** Content start (after the header), relative to the buffer. */
+  /** Where the box (its header) starts, relative to the buffer. */
+  at: number;
+  /** Content start (after the header). */
   start: number;
   /** Content end (exclusive). */
   end: number;
+}
+
+interface Budget {
+  boxes: number;
+  damaged?: string;
 }
 
 /** Walks the boxes of `buf[start, end)`; stops at the first impossible header (noted in `budget.damaged`). */
@@ -305,22 +316,20 @@ function childBoxes(buf: Buffer, start: number, end: number, budget: Budget): Bo
       if (!(size === 0 && end - at === 4)) budget.damaged = l10n.t('a "{0}" box has an impossible size', plausibleType(type) ? type : '????');
       break;
     }
-    out.push({ type, start: at + headerSize, end: at + size });
+    out.push({ type, at, start: at + headerSize, end: at + size });
     at += size;
   }
   return out;
 }
 
-interface Budget {
-  boxes: number;
-  damaged?: string;
+/** Follows `path` (box types, one level each, never deeper than the path) from the boxes in `buf[start, end)`. */
+function findBox(buf: Buffer, start: number, end: number, path: string[], budget: Budget): Box | undefined {
+  const found = childBoxes(buf, start, end, budget).find((b) => b.type === path[0]);
+  if (!found || path.length === 1) return found;
+  return findBox(buf, found.start, found.end, path.slice(1), budget);
 }
 
-function child(buf: Buffer, parent: Box, type: string, budget: Budget): Box | undefined {
-  return childBoxes(buf, parent.start, parent.end, budget).find((b) => b.type === type);
-}
-
-function parseMoov(moov: Buffer, container: 'mp4' | 'mov'): CodecReport | CodecError {
+async function describeMoov(moov: Buffer, container: 'mp4' | 'mov'): Promise<CodecReport | CodecError> {
   const budget: Budget = { boxes: MAX_BOXES_IN_MOOV };
   const video: VideoTrackCodec[] = [];
   const audio: AudioTrackCodec[] = [];
@@ -330,36 +339,11 @@ function parseMoov(moov: Buffer, container: 'mp4' | 'mov'): CodecReport | CodecE
     return fail('unsupported', l10n.t('The movie header (moov) is compressed (an old QuickTime format), which cannot be read here.'));
   }
   const traks = top.filter((b) => b.type === 'trak');
-  let trackNo = 0;
-  for (const trak of traks) {
-    trackNo++;
-    const trackBudget: Budget = { boxes: budget.boxes };
-    const mdia = child(moov, trak, 'mdia', trackBudget);
-    const hdlr = mdia && child(moov, mdia, 'hdlr', trackBudget);
-    // hdlr: version/flags (4), pre_defined / QuickTime component type (4), handler type (4).
-    const handler = hdlr && hdlr.end - hdlr.start >= 12 ? fourccAt(moov, hdlr.start + 8) : undefined;
-    const minf = mdia && child(moov, mdia, 'minf', trackBudget);
-    const stbl = minf && child(moov, minf, 'stbl', trackBudget);
-    const stsd = stbl && child(moov, stbl, 'stsd', trackBudget);
-    budget.boxes = trackBudget.boxes;
-    if (handler !== undefined && handler !== 'vide' && handler !== 'soun') continue; // text, timecode, hint, metadata …
-    if (!stsd) {
-      if (handler) warnings.push(noSampleDescription(trackNo, handler === 'vide', trackBudget.damaged));
-      continue;
-    }
-    // stsd: version/flags (4), entry count (4), then one box per sample entry.
-    const entryBudget: Budget = { boxes: budget.boxes };
-    const entries = stsd.end - stsd.start >= 8 ? childBoxes(moov, stsd.start + 8, stsd.end, entryBudget) : [];
-    budget.boxes = entryBudget.boxes;
-    if (entries.length === 0) {
-      warnings.push(l10n.t('Track {0} has an empty or damaged sample description.', trackNo));
-      continue;
-    }
-    for (const entry of entries) {
-      const described = describeEntry(moov, entry, handler, budget);
-      if (described?.kind === 'video') video.push(described.track);
-      else if (described?.kind === 'audio') audio.push(described.track);
-    }
+  for (const [i, trak] of traks.entries()) {
+    const described = await describeTrak(moov, trak, i + 1, container, budget);
+    if (described?.kind === 'video') video.push(described.track);
+    else if (described?.kind === 'audio') audio.push(described.track);
+    else if (described) warnings.push(described.warning);
   }
   if (budget.damaged && traks.length === 0) {
     return fail('damaged', l10n.t('The file is damaged: its movie header (moov) cannot be read ({0}).', budget.damaged));
@@ -371,48 +355,83 @@ function parseMoov(moov: Buffer, container: 'mp4' | 'mov'): CodecReport | CodecE
   return { ok: true, container, video, audio, warnings, codecsKnown: true };
 }
 
-type Described = { kind: 'video'; track: VideoTrackCodec } | { kind: 'audio'; track: AudioTrackCodec };
+type Described = { kind: 'video'; track: VideoTrackCodec } | { kind: 'audio'; track: AudioTrackCodec } | { kind: 'unreadable'; warning: string };
 
-function describeEntry(buf: Buffer, entry: Box, handler: string | undefined, budget: Budget): Described | undefined {
-  let fourcc = entry.type;
-  let encrypted = false;
-  const isVideo = handler === 'vide' || (handler === undefined && (fourcc in VIDEO_FOURCCS || fourcc === 'encv'));
-  const isAudio = handler === 'soun' || (handler === undefined && (fourcc in AUDIO_FOURCCS || fourcc === 'enca'));
-  if (!isVideo && !isAudio) return undefined;
+/**
+ * One `trak`. mediabunny reads it alone, in a file of its own (`ftyp`, `moov`, this `trak`), so that a
+ * damaged track does not hide the others: it throws on the first box that does not fit. The shim reads
+ * the handler and the first sample description for what mediabunny does not expose ({@link describeEntry});
+ * when mediabunny cannot make a track of a video or sound `trak` (no `tkhd`/`mdhd`, or nesting deeper than
+ * its recursive parser goes, a few hundred boxes), that sample description names the codec.
+ */
+async function describeTrak(moov: Buffer, trak: Box, trackNo: number, container: 'mp4' | 'mov', budget: Budget): Promise<Described | undefined> {
+  const trackBudget: Budget = { boxes: budget.boxes };
+  const mdia = findBox(moov, trak.start, trak.end, ['mdia'], trackBudget);
+  const hdlr = mdia && findBox(moov, mdia.start, mdia.end, ['hdlr'], trackBudget);
+  // hdlr: version/flags (4), pre_defined / QuickTime component type (4), handler type (4).
+  const handler = hdlr && hdlr.end - hdlr.start >= 12 ? fourccAt(moov, hdlr.start + 8) : undefined;
+  if (!mdia || (handler !== 'vide' && handler !== 'soun')) return undefined; // text, timecode, hint, metadata, no handler …
+  const isVideo = handler === 'vide';
+  const stsd = findBox(moov, mdia.start, mdia.end, ['minf', 'stbl', 'stsd'], trackBudget);
+  // stsd: version/flags (4), entry count (4), then one box per sample entry.
+  const entryBudget: Budget = { boxes: trackBudget.boxes };
+  const entries = stsd && stsd.end - stsd.start >= 8 ? childBoxes(moov, stsd.start + 8, stsd.end, entryBudget) : [];
+  budget.boxes = entryBudget.boxes;
+  const entry = entries[0] && describeEntry(moov, entries[0], isVideo, budget);
+  const read = await readTrak(moov.subarray(trak.at, trak.end), container).catch(() => undefined);
+  if (!entry && !read) {
+    const warning = stsd ? l10n.t('Track {0} has an empty or damaged sample description.', trackNo) : noSampleDescription(trackNo, isVideo, trackBudget.damaged);
+    return { kind: 'unreadable', warning };
+  }
+  // mediabunny describes a track by its last sample description; its codec is taken when that is the first one.
+  const codec = read && (!entry || read.type === entry.type) ? read.codec : null;
+  const fourcc = entry?.fourcc ?? read?.type ?? undefined;
+  const details = { ...(entry?.objectType !== undefined ? { objectType: entry.objectType } : {}), ...(entry?.encrypted ? { encrypted: true as const } : {}) };
+  return isVideo
+    ? { kind: 'video', track: { codec: videoCodecOf(codec, fourcc), fourcc, ...details } }
+    : { kind: 'audio', track: { codec: audioCodecOf(codec, fourcc, entry?.objectType), fourcc, ...details } };
+}
+
+/** mediabunny's reading of one `trak`: its codec and sample entry type, or undefined if it makes no track of it. Throws on damage. */
+async function readTrak(trak: Buffer, container: 'mp4' | 'mov'): Promise<{ codec: string | null; type: string | null } | undefined> {
+  const { Input, BufferSource, MP4, QTFF } = mediabunny();
+  const head = Buffer.alloc(24); // ftyp (16 bytes: size, type, major brand, minor version), then the moov header
+  head.writeUInt32BE(16, 0);
+  head.write(`ftyp${container === 'mov' ? 'qt  ' : 'isom'}`, 4, 'latin1');
+  head.writeUInt32BE(8 + trak.length, 16);
+  head.write('moov', 20, 'latin1');
+  const input = new Input({ source: new BufferSource(Buffer.concat([head, trak])), formats: [MP4, QTFF] });
+  try {
+    const [track] = await input.getTracks();
+    if (!track) return undefined;
+    const type = await track.getInternalCodecId();
+    return { codec: await track.getCodec(), type: typeof type === 'string' ? type : null };
+  } finally {
+    input.dispose();
+  }
+}
+
+/**
+ * Shim: what mediabunny reads but does not expose — the raw sample entry type, the original format of an
+ * encrypted entry (`encv`/`enca` → `sinf/frma`) and the esds objectTypeIndication of `mp4a` (in MP4 a
+ * child of the entry, in QuickTime inside `wave`, after a version 1 or 2 sound description).
+ */
+function describeEntry(buf: Buffer, entry: Box, isVideo: boolean, budget: Budget): { type: string; fourcc: string; encrypted: boolean; objectType?: number } {
   // Children of a VisualSampleEntry start 78 bytes into it; of an AudioSampleEntry 28 bytes, plus 16
   // (QuickTime sound description version 1) or 36 (version 2).
   let childrenStart = entry.start + (isVideo ? 78 : 28);
-  if (isAudio && entry.end - entry.start >= 10) {
+  if (!isVideo && entry.end - entry.start >= 10) {
     const version = buf.readUInt16BE(entry.start + 8);
     if (version === 1) childrenStart += 16;
     else if (version === 2) childrenStart += 36;
   }
   childrenStart = Math.min(childrenStart, entry.end);
-  if (fourcc === 'encv' || fourcc === 'enca') {
-    encrypted = true;
-    const frma = findBox(buf, childrenStart, entry.end, ['sinf', 'frma'], budget);
-    if (frma && frma.end - frma.start >= 4) fourcc = fourccAt(buf, frma.start);
-  }
-  const extra = encrypted ? { encrypted: true as const } : {};
-  if (isVideo) return { kind: 'video', track: { codec: VIDEO_FOURCCS[fourcc] ?? 'unknown', fourcc, ...extra } };
-  let codec: AudioCodec = AUDIO_FOURCCS[fourcc] ?? 'unknown';
-  let objectType: number | undefined;
-  if (fourcc === 'mp4a') {
-    // In MP4 the esds is a child of the entry; in QuickTime it sits inside a `wave` box.
-    const esds =
-      findBox(buf, childrenStart, entry.end, ['esds'], budget) ?? findBox(buf, childrenStart, entry.end, ['wave', 'esds'], budget);
-    objectType = esds ? readObjectType(buf, esds.start, esds.end) : undefined;
-    if (objectType !== undefined) codec = audioCodecForObjectType(objectType);
-  }
-  return { kind: 'audio', track: { codec, fourcc, ...(objectType !== undefined ? { objectType } : {}), ...extra } };
-}
-
-/** Follows `path` (box types, one level each) from the boxes in `buf[start, end)`. */
-function findBox(buf: Buffer, start: number, end: number, path: string[], budget: Budget): Box | undefined {
-  if (path.length === 0 || path.length > MAX_NESTING_DEPTH) return undefined;
-  const found = childBoxes(buf, start, end, budget).find((b) => b.type === path[0]);
-  if (!found || path.length === 1) return found;
-  return findBox(buf, found.start, found.end, path.slice(1), budget);
+  const encrypted = entry.type === 'encv' || entry.type === 'enca';
+  const frma = encrypted ? findBox(buf, childrenStart, entry.end, ['sinf', 'frma'], budget) : undefined;
+  const fourcc = frma && frma.end - frma.start >= 4 ? fourccAt(buf, frma.start) : entry.type;
+  const esds =
+    fourcc === 'mp4a' ? (findBox(buf, childrenStart, entry.end, ['esds'], budget) ?? findBox(buf, childrenStart, entry.end, ['wave', 'esds'], budget)) : undefined;
+  return { type: entry.type, fourcc, encrypted, objectType: esds && readObjectType(buf, esds.start, esds.end) };
 }
 
 /** esds: version/flags, then ES_Descriptor (tag 3) holding DecoderConfigDescriptor (tag 4) whose first byte is the objectTypeIndication. */
@@ -444,16 +463,16 @@ function readObjectType(buf: Buffer, start: number, end: number): number | undef
 }
 
 // ---------------------------------------------------------------------------------------------------
-// WebM / Matroska (EBML)
+// WebM / Matroska (EBML). mediabunny reads the tracks, through a source that refuses to read more than
+// MAX_MOOV_BYTES at once. Shim: the EBML header is checked first (mediabunny only says "unsupported
+// format" of a cut one or of another DocType), and when mediabunny finds no track the Segment's children
+// are walked by their headers to say why.
 
 const EBML_ID = EBML_MAGIC;
 const DOCTYPE_ID = 0x4282;
 const SEGMENT_ID = 0x18538067;
 const TRACKS_ID = 0x1654ae6b;
 const CLUSTER_ID = 0x1f43b675;
-const TRACK_ENTRY_ID = 0xae;
-const TRACK_TYPE_ID = 0x83;
-const CODEC_ID_ID = 0x86;
 
 interface EbmlElement {
   id: number;
@@ -486,48 +505,91 @@ function ebmlHeader(buf: Buffer, at: number): EbmlElement | undefined {
   return { id, start: sizeAt + sizeLength, size: allOnes ? undefined : size };
 }
 
-function ebmlChildren(buf: Buffer, start: number, end: number, budget: Budget): EbmlElement[] {
-  const out: EbmlElement[] = [];
-  let at = start;
-  while (at < end) {
-    if (--budget.boxes < 0) break;
-    const el = ebmlHeader(buf.subarray(0, end), at);
-    if (!el || el.size === undefined || el.start + el.size > end) break;
-    out.push(el);
-    at = el.start + el.size;
-  }
-  return out;
-}
-
-function ebmlUint(buf: Buffer, el: EbmlElement): number {
-  let v = 0;
-  for (let i = 0; i < Math.min(el.size ?? 0, 6); i++) v = v * 256 + buf[el.start + i];
-  return v;
-}
-
-async function parseEbml(readAt: ReadAt, fileSize: number): Promise<CodecReport | CodecError> {
+async function readMatroska(readAt: ReadAt, fileSize: number): Promise<CodecReport | CodecError> {
   const head = await readAt(0, Math.min(fileSize, 4096));
   const ebml = ebmlHeader(head, 0);
   if (!ebml || ebml.id !== EBML_ID || ebml.size === undefined) return fail('truncated', MSG.webmCut());
   if (ebml.start + ebml.size > fileSize) return fail('truncated', MSG.webmCut());
   if (ebml.start + ebml.size > head.length) return fail('damaged', l10n.t('The file is damaged: its EBML header is too large.'));
-  const budget: Budget = { boxes: 1000 };
-  const docTypeEl = ebmlChildren(head, ebml.start, ebml.start + ebml.size, budget).find((e) => e.id === DOCTYPE_ID);
-  const docType = docTypeEl ? head.toString('latin1', docTypeEl.start, docTypeEl.start + (docTypeEl.size ?? 0)).replace(/\0+$/, '') : '';
+  let docType = '';
+  for (let at = ebml.start, count = 0; at < ebml.start + ebml.size && count < 1000; count++) {
+    const el = ebmlHeader(head.subarray(0, ebml.start + ebml.size), at);
+    if (!el || el.size === undefined) break;
+    if (el.id === DOCTYPE_ID) docType = head.toString('latin1', el.start, Math.min(el.start + el.size, head.length)).replace(/\0+$/, '');
+    at = el.start + el.size;
+  }
   if (docType !== 'webm' && docType !== 'matroska') {
     return fail('notVideo', l10n.t('This is not an MP4/MOV or WebM file (it is an EBML document of type "{0}").', docType || l10n.t('unknown')));
   }
   const container: Container = docType === 'webm' ? 'webm' : 'matroska';
-  const unknownCodecs = (warning: string): CodecReport => ({ ok: true, container, video: [], audio: [], warnings: [warning], codecsKnown: false });
 
-  // The Segment follows the EBML header (possibly after Void elements).
-  let offset = ebml.start + ebml.size;
+  const mb = mediabunny();
+  const input = new mb.Input({ source: guardedSource(readAt, fileSize), formats: [mb.WEBM, mb.MATROSKA] });
+  const video: VideoTrackCodec[] = [];
+  const audio: AudioTrackCodec[] = [];
+  let read = false;
+  try {
+    for (const track of await input.getTracks()) {
+      const id = await track.getInternalCodecId();
+      const codecId = typeof id === 'string' ? id : '';
+      if (track.isVideoTrack()) video.push({ codec: videoCodecOf(await track.getCodec(), undefined), codecId });
+      else if (track.isAudioTrack()) audio.push({ codec: audioCodecOf(await track.getCodec(), undefined), codecId });
+    }
+    read = true;
+  } catch (err) {
+    if (err instanceof ReadFailure) throw err;
+  } finally {
+    input.dispose();
+  }
+  if (!read || video.length + audio.length === 0) {
+    const why = await whyNoMatroskaTracks(readAt, fileSize, ebml.start + ebml.size, container);
+    if (why) return why;
+    // The track list is whole: it has no video or audio track, or mediabunny could not read it.
+    if (!read) return fail('damaged', l10n.t('The file is damaged: its WebM track list cannot be read.'));
+  }
+  return { ok: true, container, video, audio, warnings: [], codecsKnown: true };
+}
+
+/**
+ * A mediabunny source over `readAt`, with guards: no read larger than MAX_MOOV_BYTES, and no cache, so
+ * that every read comes here and a loop shows. mediabunny 1.61 loops for ever, synchronously, on a WebM
+ * that ends a few bytes into an element header before the first Cluster (its `resync` makes no progress
+ * on the last 8 bytes of the range it scans, served from its cache): the same range read 32 times stops
+ * it here, and so would 10,000 different reads. What stops it is not a ReadFailure: the walk then says why.
+ */
+function guardedSource(readAt: ReadAt, fileSize: number): Mediabunny.Source {
+  const reads = new Map<string, number>();
+  return new (mediabunny().CustomSource)({
+    getSize: () => fileSize,
+    read: async (start, end) => {
+      const key = `${start}-${end}`;
+      const times = (reads.get(key) ?? 0) + 1;
+      reads.set(key, times);
+      if (end - start > MAX_MOOV_BYTES || times > 32 || reads.size > 10_000) throw new Error(`read ${times} times: bytes ${key}`);
+      const bytes = await readAt(start, end - start).catch((err: unknown) => {
+        throw new ReadFailure(undefined, { cause: err });
+      });
+      if (bytes.length !== end - start) throw new ReadFailure(undefined, { cause: new Error(`the file ends at byte ${start + bytes.length}`) });
+      return bytes;
+    },
+    maxCacheSize: 0,
+    prefetchProfile: 'none',
+    handleUnhandledError: () => undefined,
+  });
+}
+
+/**
+ * Why a WebM has no track mediabunny could read: the Segment's children walked by their headers as far as
+ * the track list. Undefined when the track list is there and whole.
+ */
+async function whyNoMatroskaTracks(readAt: ReadAt, fileSize: number, start: number, container: Container): Promise<CodecReport | CodecError | undefined> {
+  const unknownCodecs = (warning: string): CodecReport => ({ ok: true, container, video: [], audio: [], warnings: [warning], codecsKnown: false });
+  let offset = start;
   let segmentEnd = fileSize;
   let inSegment = false;
   for (let count = 0; count < MAX_TOP_LEVEL_BOXES; count++) {
     if (offset >= Math.min(segmentEnd, fileSize)) break;
-    const headerBytes = await readAt(offset, 12);
-    const el = ebmlHeader(headerBytes, 0);
+    const el = ebmlHeader(await readAt(offset, 12), 0);
     if (!el) return fail('truncated', MSG.webmCut());
     const dataStart = offset + el.start;
     if (!inSegment && el.id === SEGMENT_ID) {
@@ -539,10 +601,7 @@ async function parseEbml(readAt: ReadAt, fileSize: number): Promise<CodecReport 
     if (inSegment && el.id === TRACKS_ID) {
       if (el.size === undefined) return unknownCodecs(l10n.t('The WebM track list has no size and cannot be read.'));
       if (el.size > MAX_MOOV_BYTES) return unknownCodecs(l10n.t('The WebM track list is too large to read.'));
-      if (dataStart + el.size > fileSize) return fail('truncated', MSG.webmTracksCut());
-      const tracks = await readAt(dataStart, el.size);
-      if (tracks.length < el.size) return fail('truncated', MSG.webmTracksCut());
-      return readEbmlTracks(tracks, container);
+      return dataStart + el.size > fileSize ? fail('truncated', MSG.webmTracksCut()) : undefined;
     }
     if (inSegment && el.id === CLUSTER_ID) return unknownCodecs(l10n.t('The WebM media data starts before its track list.'));
     if (el.size === undefined) return unknownCodecs(l10n.t('The WebM file has an element of unknown size before its track list.'));
@@ -550,22 +609,4 @@ async function parseEbml(readAt: ReadAt, fileSize: number): Promise<CodecReport 
   }
   if (!inSegment) return fail('truncated', l10n.t('The file is truncated: the WebM segment is missing.'));
   return fail('truncated', l10n.t('The file is truncated: the WebM track list is missing or cut off.'));
-}
-
-function readEbmlTracks(tracks: Buffer, container: Container): CodecReport {
-  const budget: Budget = { boxes: 100_000 };
-  const video: VideoTrackCodec[] = [];
-  const audio: AudioTrackCodec[] = [];
-  for (const entry of ebmlChildren(tracks, 0, tracks.length, budget)) {
-    if (entry.id !== TRACK_ENTRY_ID) continue;
-    const fields = ebmlChildren(tracks, entry.start, entry.start + (entry.size ?? 0), budget);
-    const typeEl = fields.find((f) => f.id === TRACK_TYPE_ID);
-    const codecEl = fields.find((f) => f.id === CODEC_ID_ID);
-    const codecId = codecEl ? tracks.toString('latin1', codecEl.start, codecEl.start + (codecEl.size ?? 0)).replace(/\0+$/, '') : '';
-    const known = MATROSKA_CODEC_IDS.find(([prefix]) => codecId === prefix || codecId.startsWith(`${prefix}/`));
-    const trackType = typeEl ? ebmlUint(tracks, typeEl) : known?.[1] === 'video' ? 1 : known?.[1] === 'audio' ? 2 : 0;
-    if (trackType === 1) video.push({ codec: known?.[1] === 'video' ? (known[2] as VideoCodec) : 'unknown', codecId });
-    else if (trackType === 2) audio.push({ codec: known?.[1] === 'audio' ? (known[2] as AudioCodec) : 'unknown', codecId });
-  }
-  return { ok: true, container, video, audio, warnings: [], codecsKnown: true };
 }

@@ -3,12 +3,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import {
   MAX_MOOV_BYTES,
-  parseMp4Codecs,
-  readMp4Codecs,
+  parseVideoCodecs,
+  readVideoCodecs,
   type CodecError,
   type CodecReport,
   type ReadAt,
-} from '../../src/core/media/mp4Codecs';
+} from '../../src/core/media/videoCodecs';
 import { tempDir } from './helpers';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
@@ -79,7 +79,7 @@ function reader(data: Buffer): ReadAt {
 }
 
 function parse(data: Buffer): Promise<CodecReport | CodecError> {
-  return parseMp4Codecs(reader(data), data.length);
+  return parseVideoCodecs(reader(data), data.length);
 }
 
 /** A reader over a large virtual file made of zeros except for the given pieces; records every read. */
@@ -133,7 +133,7 @@ describe('MP4/MOV/WebM codec reader', () => {
     ];
     for (const [file, container, video, audio] of cases) {
       it(`${file}: ${container}, video ${JSON.stringify(video.map((v) => (v as { codec: string }).codec))}, audio ${JSON.stringify(audio.map((a) => (a as { codec: string }).codec))}`, async () => {
-        const report = assertOk(await readMp4Codecs(path.join(FIXTURES, file)));
+        const report = assertOk(await readVideoCodecs(path.join(FIXTURES, file)));
         assert.equal(report.container, container);
         assert.deepEqual(report.video, video);
         assert.deepEqual(report.audio, audio);
@@ -156,7 +156,7 @@ describe('MP4/MOV/WebM codec reader', () => {
       const moovAt = mdatAt + mdatSize;
       assert.equal(data.toString('latin1', moovAt + 4, moovAt + 8), 'moov', 'the fixture has moov after mdat');
       const { readAt, reads } = sparseReader([{ at: 0, data }], data.length);
-      assertOk(await parseMp4Codecs(readAt, data.length));
+      assertOk(await parseVideoCodecs(readAt, data.length));
       for (const r of reads) {
         const insideMdatPayload = r.offset >= mdatAt + 8 && r.offset < moovAt;
         assert.ok(!insideMdatPayload, `read at ${r.offset} (${r.length} bytes) is inside mdat`);
@@ -220,7 +220,7 @@ describe('MP4/MOV/WebM codec reader', () => {
       try {
         const file = path.join(tmp.dir, 'empty.mp4');
         await writeFile(file, Buffer.alloc(0));
-        assertError(await readMp4Codecs(file), 'empty', /^The file is empty\.$/);
+        assertError(await readVideoCodecs(file), 'empty', /^The file is empty\.$/);
       } finally {
         await tmp.cleanup();
       }
@@ -231,7 +231,7 @@ describe('MP4/MOV/WebM codec reader', () => {
       try {
         const file = path.join(tmp.dir, 'notes.mp4');
         await writeFile(file, '# Shot list\n\n1. A lighthouse at dusk, slow push-in.\n2. Waves on the rocks.\n');
-        assertError(await readMp4Codecs(file), 'notVideo', /^This is not an MP4\/MOV or WebM file: it contains text\.$/);
+        assertError(await readVideoCodecs(file), 'notVideo', /^This is not an MP4\/MOV or WebM file: it contains text\.$/);
       } finally {
         await tmp.cleanup();
       }
@@ -241,18 +241,18 @@ describe('MP4/MOV/WebM codec reader', () => {
       let seed = 42;
       const random = Buffer.alloc(5000, 0).map(() => (seed = (seed * 1103515245 + 12345) % 2 ** 31) & 0xff);
       assertError(await parse(Buffer.from(random)), 'notVideo', /^This is not an MP4\/MOV or WebM file\.$/);
-      assertError(await readMp4Codecs(path.join(FIXTURES, 'frame-640x360.png')), 'notVideo');
-      assertError(await readMp4Codecs(path.join(FIXTURES, 'tiny-64x48.gif')), 'notVideo');
+      assertError(await readVideoCodecs(path.join(FIXTURES, 'frame-640x360.png')), 'notVideo');
+      assertError(await readVideoCodecs(path.join(FIXTURES, 'tiny-64x48.gif')), 'notVideo');
       assertError(await parse(Buffer.from([0xff])), 'notVideo');
       assertError(await parse(Buffer.alloc(3000)), 'notVideo');
     });
 
     it('a missing file and a failing reader give an io error, not an exception', async () => {
-      assertError(await readMp4Codecs(path.join(FIXTURES, 'does-not-exist.mp4')), 'io', /^The file could not be opened: .*ENOENT/);
+      assertError(await readVideoCodecs(path.join(FIXTURES, 'does-not-exist.mp4')), 'io', /^The file could not be opened: .*ENOENT/);
       const failing: ReadAt = async () => {
         throw new Error('EIO: i/o error');
       };
-      assertError(await parseMp4Codecs(failing, 1000), 'io', /^The file could not be read: EIO: i\/o error\.$/);
+      assertError(await parseVideoCodecs(failing, 1000), 'io', /^The file could not be read: EIO: i\/o error\.$/);
     });
 
     it('an EBML file that is neither WebM nor Matroska', async () => {
@@ -342,7 +342,7 @@ describe('MP4/MOV/WebM codec reader', () => {
       const moovBox = moov(h264Trak(), aacTrak());
       const size = moovAt + moovBox.length;
       const sparse = sparseReader([{ at: 0, data: head }, { at: moovAt, data: moovBox }], size);
-      const report = assertOk(await parseMp4Codecs(sparse.readAt, size));
+      const report = assertOk(await parseVideoCodecs(sparse.readAt, size));
       assert.deepEqual([report.video[0].codec, report.audio[0].codec], ['h264', 'aac']);
       assert.ok(sparse.bytesRead() < 4096 + moovBox.length, `read ${sparse.bytesRead()} bytes`);
     });
@@ -352,7 +352,7 @@ describe('MP4/MOV/WebM codec reader', () => {
       const head = Buffer.concat([ftyp(), u32(moovSize), Buffer.from('moov')]);
       const size = ftyp().length + moovSize;
       const sparse = sparseReader([{ at: 0, data: head }], size);
-      assertError(await parseMp4Codecs(sparse.readAt, size), 'unsupported', /too large to read/);
+      assertError(await parseVideoCodecs(sparse.readAt, size), 'unsupported', /too large to read/);
       assert.ok(sparse.bytesRead() < 4096);
     });
 
@@ -426,7 +426,10 @@ describe('MP4/MOV/WebM codec reader', () => {
       return Buffer.concat([Buffer.from(id), size, body]);
     }
     const ebmlHeader = (docType: string) => el([0x1a, 0x45, 0xdf, 0xa3], el([0x42, 0x82], Buffer.from(docType)));
-    const trackEntry = (type: number, codecId: string) => el([0xae], el([0xd7], Buffer.from([1])), el([0x83], Buffer.from([type])), el([0x86], Buffer.from(codecId)));
+    /** A video track's Video element with its mandatory PixelWidth and PixelHeight: mediabunny drops a video track without them. */
+    const videoSettings = (type: number) => (type === 1 ? [el([0xe0], el([0xb0], Buffer.from([64])), el([0xba], Buffer.from([48])))] : []);
+    const trackEntry = (type: number, codecId: string) =>
+      el([0xae], el([0xd7], Buffer.from([1])), el([0x83], Buffer.from([type])), el([0x86], Buffer.from(codecId)), ...videoSettings(type));
     const unknownSizeSegment = (...children: Buffer[]) => Buffer.concat([Buffer.from([0x18, 0x53, 0x80, 0x67, 0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), ...children]);
 
     it('a Matroska file with H.264 and AAC, in a Segment of unknown size, after SeekHead and Info', async () => {
@@ -454,6 +457,18 @@ describe('MP4/MOV/WebM codec reader', () => {
       assert.equal(report.codecsKnown, false);
       assert.deepEqual([report.video, report.audio], [[], []]);
       assert.match(report.warnings[0], /media data starts before its track list/);
+    });
+
+    it('a WebM that ends 8 bytes into an element header is truncated, and the reading ends (mediabunny 1.61 alone loops for ever)', async () => {
+      const data = await readFile(path.join(CODEC_FIXTURES, 'vp8-vorbis.webm'));
+      const voidAt = data.indexOf(Buffer.from([0xec, 0x01])); // a Void element with an 8-byte size, after the SeekHead
+      assert.ok(voidAt > 0);
+      assertError(await parse(data.subarray(0, voidAt + 8)), 'truncated', /^The file is truncated: the WebM /);
+    });
+
+    it('a whole track list that mediabunny cannot read is damaged', async () => {
+      const entry = Buffer.from([0xae, 0x85, 0xd7, 0x88, 1, 2, 3]); // a TrackNumber of 8 bytes in an entry of 5
+      assertError(await parse(Buffer.concat([ebmlHeader('webm'), unknownSizeSegment(el([0x16, 0x54, 0xae, 0x6b], entry))])), 'damaged', /WebM track list cannot be read/);
     });
   });
 });
