@@ -16,3 +16,27 @@ export function mediabunny(): typeof Mediabunny {
   }
   return loaded;
 }
+
+/**
+ * A mediabunny source over `read`, with guards: no read larger than `maxReadBytes`, and no cache, so
+ * that every read comes here and a loop shows. mediabunny 1.61 loops for ever on a WebM that ends a few
+ * bytes into an element header before the first Cluster (its `resync` makes no progress on the last 8
+ * bytes of the range it scans, served from its cache): the same range read 32 times stops it, and so
+ * would 10,000 different reads. The error `read` throws is passed on as it is.
+ */
+export function loopGuardedSource(size: number, read: (start: number, end: number) => Promise<Uint8Array>, maxReadBytes: number): Mediabunny.Source {
+  const reads = new Map<string, number>();
+  return new (mediabunny().CustomSource)({
+    getSize: () => size,
+    read: (start, end) => {
+      const key = `${start}-${end}`;
+      const times = (reads.get(key) ?? 0) + 1;
+      reads.set(key, times);
+      if (end - start > maxReadBytes || times > 32 || reads.size > 10_000) throw new Error(`read ${times} times: bytes ${key}`);
+      return read(start, end);
+    },
+    maxCacheSize: 0,
+    prefetchProfile: 'none',
+    handleUnhandledError: () => undefined,
+  });
+}

@@ -7,7 +7,7 @@
 import { open } from 'node:fs/promises';
 import type * as Mediabunny from 'mediabunny';
 import { l10n } from '../common/l10n';
-import { mediabunny } from './mediabunnyLoader';
+import { loopGuardedSource, mediabunny } from './mediabunnyLoader';
 import { EBML_MAGIC, ISO_BMFF_FIRST_BOXES } from './signatures';
 
 /** The largest `moov` (or WebM metadata element, `Tracks` among them) that is read into memory. */
@@ -550,32 +550,19 @@ async function readMatroska(readAt: ReadAt, fileSize: number): Promise<CodecRepo
   return { ok: true, container, video, audio, warnings: [], codecsKnown: true };
 }
 
-/**
- * A mediabunny source over `readAt`, with guards: no read larger than MAX_MOOV_BYTES, and no cache, so
- * that every read comes here and a loop shows. mediabunny 1.61 loops for ever, synchronously, on a WebM
- * that ends a few bytes into an element header before the first Cluster (its `resync` makes no progress
- * on the last 8 bytes of the range it scans, served from its cache): the same range read 32 times stops
- * it here, and so would 10,000 different reads. What stops it is not a ReadFailure: the walk then says why.
- */
+/** `readAt` as a guarded mediabunny source (mediabunnyLoader.ts): a failed or short read is a ReadFailure. */
 function guardedSource(readAt: ReadAt, fileSize: number): Mediabunny.Source {
-  const reads = new Map<string, number>();
-  return new (mediabunny().CustomSource)({
-    getSize: () => fileSize,
-    read: async (start, end) => {
-      const key = `${start}-${end}`;
-      const times = (reads.get(key) ?? 0) + 1;
-      reads.set(key, times);
-      if (end - start > MAX_MOOV_BYTES || times > 32 || reads.size > 10_000) throw new Error(`read ${times} times: bytes ${key}`);
+  return loopGuardedSource(
+    fileSize,
+    async (start, end) => {
       const bytes = await readAt(start, end - start).catch((err: unknown) => {
         throw new ReadFailure(undefined, { cause: err });
       });
       if (bytes.length !== end - start) throw new ReadFailure(undefined, { cause: new Error(`the file ends at byte ${start + bytes.length}`) });
       return bytes;
     },
-    maxCacheSize: 0,
-    prefetchProfile: 'none',
-    handleUnhandledError: () => undefined,
-  });
+    MAX_MOOV_BYTES,
+  );
 }
 
 /**
