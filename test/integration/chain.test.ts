@@ -10,6 +10,7 @@ import { closestFrame } from '../support/frames';
 import { extensionLogAvailable, readExtensionLog } from './extensionLog';
 import { probe, skipWithoutProbe } from './probe';
 import { assertDataUriOf, simulator } from './simulatorControl';
+import { activateWithSimulatorKey } from './extension';
 
 const title = (step: string) => probe.waitFor(() => probe.domText('.quick-input-widget .quick-input-title'), (t) => t.some((x) => x.includes(step)), `the "${step}" step`);
 
@@ -34,8 +35,7 @@ describe('Chaining clips: continue from the last frame, use as reference', funct
   const prompt = 'A paper lantern drifts over a dark lake, slow pan right';
 
   before(async () => {
-    api = await vscode.extensions.getExtension<OmniVideoApi>('omni-video.omni-video')!.activate();
-    assert.equal(await vscode.commands.executeCommand('omniVideo.setApiKey', simulator.token), true);
+    api = await activateWithSimulatorKey();
     const done = await api.waitForJob((await api.generate({ prompt, seconds: '4', aspectRatio: '16:9' })).id);
     assert.ok(done.file);
     clip = done.file;

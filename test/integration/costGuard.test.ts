@@ -7,6 +7,7 @@ import type { OmniVideoApi } from '../../src/api/publicApi';
 import { probe, skipWithoutProbe } from './probe';
 import { simulator } from './simulatorControl';
 import { withoutPreviewOnComplete } from './workspaceFiles';
+import { activateWithSimulatorKey } from './extension';
 
 const webviewWith = (pattern: RegExp) => probe.webviewText().then((list) => list.find((w) => pattern.test(w.text))?.text ?? '');
 
@@ -19,8 +20,7 @@ describe('Cost guard: limit, dry run, usage, failures explained', function () {
 
   before(async () => {
     restoreSettings = await withoutPreviewOnComplete(); // a saved job's preview would open on top of the views looked at
-    api = await vscode.extensions.getExtension<OmniVideoApi>('omni-video.omni-video')!.activate();
-    assert.equal(await vscode.commands.executeCommand('omniVideo.setApiKey', simulator.token), true);
+    api = await activateWithSimulatorKey();
   });
 
   after(async () => {

@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OmniVideoApi } from '../../src/api/publicApi';
 import { probe, skipWithoutProbe } from './probe';
-import { simulator } from './simulatorControl';
 import { copyFixture, withoutPreviewOnComplete, writeWorkspaceFile } from './workspaceFiles';
+import { activateWithSimulatorKey } from './extension';
 
 const galleryText = () => probe.webviewText().then((list) => list.find((w) => /\d+ of \d+ videos/.test(w.text))?.text ?? '');
 
@@ -43,8 +43,7 @@ describe('Video gallery', function () {
 
   before(async () => {
     restoreSettings = await withoutPreviewOnComplete();
-    api = await vscode.extensions.getExtension<OmniVideoApi>('omni-video.omni-video')!.activate();
-    assert.equal(await vscode.commands.executeCommand('omniVideo.setApiKey', simulator.token), true);
+    api = await activateWithSimulatorKey();
     const jobs = await Promise.all([foxPrompt, markupPrompt].map((prompt) => api.generate({ prompt, seconds: '4' })));
     const done = await Promise.all(jobs.map((job) => api.waitForJob(job.id)));
     fox = done[0].file!;

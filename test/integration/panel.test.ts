@@ -8,6 +8,7 @@ import type { OmniVideoApi } from '../../src/api/publicApi';
 import { probe, skipWithoutProbe } from './probe';
 import { assertDataUriOf, simulator } from './simulatorControl';
 import { copyFixture } from './workspaceFiles';
+import { activateWithSimulatorKey } from './extension';
 
 const PROMPT = 'role=textbox[name="Prompt"]';
 const GENERATE = 'role=button[name="Generate"]';
@@ -23,8 +24,7 @@ describe('Generation panel', function () {
   let api: OmniVideoApi;
 
   before(async () => {
-    api = await vscode.extensions.getExtension<OmniVideoApi>('omni-video.omni-video')!.activate();
-    assert.equal(await vscode.commands.executeCommand('omniVideo.setApiKey', simulator.token), true);
+    api = await activateWithSimulatorKey();
   });
 
   after(async () => {

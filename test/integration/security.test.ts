@@ -7,6 +7,7 @@ import type { OmniVideoApi } from '../../src/api/publicApi';
 import { probe, skipWithoutProbe } from './probe';
 import { simulator } from './simulatorControl';
 import { removeWorkspaceSettings, startDecoy, writeWorkspaceSettings } from './workspaceSettings';
+import { activateWithSimulatorKey } from './extension';
 
 const XSS_PROMPT = '<img src=x onerror=alert(1)> A cat <script>alert(2)</script> on a windowsill';
 const HOSTILE_ID = 'video_<b>bold</b>_../../escape';
@@ -16,8 +17,7 @@ describe('Security: workspace settings and untrusted strings', function () {
   let api: OmniVideoApi;
 
   before(async () => {
-    api = await vscode.extensions.getExtension<OmniVideoApi>('omni-video.omni-video')!.activate();
-    assert.equal(await vscode.commands.executeCommand('omniVideo.setApiKey', simulator.token), true);
+    api = await activateWithSimulatorKey();
   });
 
   afterEach(async () => {

@@ -9,8 +9,8 @@ import * as vm from 'node:vm';
 import * as vscode from 'vscode';
 import type { OmniVideoApi } from '../../src/api/publicApi';
 import { probe, skipWithoutProbe } from './probe';
-import { simulator } from './simulatorControl';
 import { withoutPreviewOnComplete } from './workspaceFiles';
+import { activateWithSimulatorKey } from './extension';
 
 const JOBS = Number(process.env.OMNI_SOAK_JOBS ?? 20);
 const OPENS = Number(process.env.OMNI_SOAK_OPENS ?? 3);
@@ -36,8 +36,7 @@ describe('Soak: a long session', function () {
 
   before(async () => {
     restoreSettings = await withoutPreviewOnComplete();
-    api = await vscode.extensions.getExtension<OmniVideoApi>('omni-video.omni-video')!.activate();
-    assert.equal(await vscode.commands.executeCommand('omniVideo.setApiKey', simulator.token), true);
+    api = await activateWithSimulatorKey();
     await probe.closeAllEditors();
   });
 

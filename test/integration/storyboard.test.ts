@@ -10,6 +10,7 @@ import type { OmniVideoApi, StoryboardSnapshot } from '../../src/api/publicApi';
 import { probe } from './probe';
 import { simulator } from './simulatorControl';
 import { boardText, withoutPreviewOnComplete, writeWorkspaceFile } from './workspaceFiles';
+import { activateWithSimulatorKey } from './extension';
 
 const SHOTS = [
   ['Dawn', 'Storyboard: fishing boats leave the harbour at dawn, gulls circle, warm light, slow pan right.'],
@@ -30,8 +31,7 @@ describe('Storyboards: shots, chaining, takes and a film', function () {
 
   before(async () => {
     restoreSettings = await withoutPreviewOnComplete();
-    api = await vscode.extensions.getExtension<OmniVideoApi>('omni-video.omni-video')!.activate();
-    assert.equal(await vscode.commands.executeCommand('omniVideo.setApiKey', simulator.token), true);
+    api = await activateWithSimulatorKey();
     board = writeWorkspaceFile('boards/harbour.md', boardText('Harbour', SHOTS));
   });
 

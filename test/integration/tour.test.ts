@@ -7,6 +7,7 @@ import type { OmniVideoApi } from '../../src/api/publicApi';
 import { probe, skipWithoutProbe } from './probe';
 import { simulator } from './simulatorControl';
 import { copyFixture, withoutPreviewOnComplete } from './workspaceFiles';
+import { activateWithSimulatorKey } from './extension';
 
 const MENU_ITEMS = '.monaco-menu .action-item .action-label';
 const explorerRow = (name: string) => `.explorer-folders-view .monaco-list-row:has-text(${JSON.stringify(name)})`;
@@ -33,8 +34,7 @@ describe('A new user\'s first look', function () {
 
   before(async () => {
     restoreSettings = await withoutPreviewOnComplete();
-    api = await vscode.extensions.getExtension<OmniVideoApi>('omni-video.omni-video')!.activate();
-    assert.equal(await vscode.commands.executeCommand('omniVideo.setApiKey', simulator.token), true);
+    api = await activateWithSimulatorKey();
     image = copyFixture('frame-640x360.png', 'storyboard/harbour-at-dawn.png');
     clip = copyFixture('sample-1280x720-h264-aac.mp4', 'storyboard/take-3.mp4');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -96,8 +96,12 @@ describe('A new user\'s first look', function () {
     skipWithoutProbe(this);
     const first = await api.waitForJob((await api.generate({ prompt: 'Harbour at dawn, fishing boats leave, gulls circle, warm light', seconds: '4', firstImage: image })).id);
     assert.ok(first.file);
+    // The clip plays before the job starts: a webview may take up to 30 s to start in code-server
+    // (docs/test-host.md), and the job must still be running for the screenshot.
     await probe.closeAllEditors();
     await vscode.commands.executeCommand('omniVideo.openPreview', first.file);
+    const playing = () => probe.waitFor(() => probe.videos(), (videos) => videos.some((v) => v.currentTime > 0.3 && !v.paused), 'the clip to play', 60_000);
+    await playing();
     const config = await simulator.config();
     await simulator.setConfig({ processingMs: 8000 });
     try {
@@ -105,7 +109,7 @@ describe('A new user\'s first look', function () {
       await vscode.commands.executeCommand('omniVideo.showJobs');
       const bar = await probe.waitFor(() => probe.statusBar(), (items) => items.some((i) => /Omni Video: 1 generating \d+%/.test(i.text)), 'the job in the status bar');
       assert.ok(bar.some((i) => i.visible && i.text.includes('generating')));
-      await probe.waitFor(() => probe.videos(), (videos) => videos.some((v) => v.currentTime > 0.3 && !v.paused), 'the clip to play');
+      await playing();
       await probe.screenshot('overview');
       assert.equal((await api.waitForJob(running.id)).status, 'completed'); // nothing left running for the next suite
     } finally {

@@ -9,6 +9,7 @@ import type { OmniVideoApi } from '../../src/api/publicApi';
 import { probe, skipWithoutProbe, type VideoState } from './probe';
 import { simulator } from './simulatorControl';
 import { copyFixture, fixtures } from './workspaceFiles';
+import { activateWithSimulatorKey } from './extension';
 
 const workspace = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
 
@@ -31,8 +32,7 @@ describe('Videos where users work', function () {
   let api: OmniVideoApi;
 
   before(async () => {
-    api = await vscode.extensions.getExtension<OmniVideoApi>('omni-video.omni-video')!.activate();
-    assert.equal(await vscode.commands.executeCommand('omniVideo.setApiKey', simulator.token), true);
+    api = await activateWithSimulatorKey();
   });
 
   afterEach(async () => {

@@ -9,6 +9,7 @@ import type { OmniVideoApi } from '../../src/api/publicApi';
 import { probe } from './probe';
 import { simulator } from './simulatorControl';
 import { copyFixture, fixtures, withoutPreviewOnComplete } from './workspaceFiles';
+import { activateWithSimulatorKey } from './extension';
 
 const repo = path.resolve(fixtures, '..', '..');
 const nls = JSON.parse(fs.readFileSync(path.join(repo, 'package.nls.zh-cn.json'), 'utf8')) as Record<string, string>;
@@ -28,8 +29,7 @@ if (process.env.OMNI_TEST_LOCALE === 'zh-cn') {
 
     before(async () => {
       restoreSettings = await withoutPreviewOnComplete();
-      api = await vscode.extensions.getExtension<OmniVideoApi>('omni-video.omni-video')!.activate();
-      assert.equal(await vscode.commands.executeCommand('omniVideo.setApiKey', simulator.token), true);
+      api = await activateWithSimulatorKey();
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     });
 
