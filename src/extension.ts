@@ -21,7 +21,7 @@ import { RequestDocuments } from './generation/requestDocuments';
 import { ApiKeyStore } from './host/apiKeyStore';
 import { onDidRunCommand } from './host/commands';
 import { apiClientFactory } from './host/network';
-import { readSettings } from './host/settings';
+import { cacheSettings, readSettings } from './host/settings';
 import { showError } from './host/showError';
 import { WalkthroughProgress } from './host/walkthroughProgress';
 
@@ -56,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): OmniVideoApi {
   const panel = registerPanel(context, flow, store, log);
   const storyboards = registerStoryboard({ context, store, service, frames: previews, show: (file) => previews.show(file), logger: log });
   context.subscriptions.push(
+    cacheSettings(),
     onDidRunCommand((id) => walkthrough.ran(id)),
     log,
     keys,

@@ -2,21 +2,23 @@ import * as vscode from 'vscode';
 import { OmniVideoClient } from '../core/api/apiClient';
 import { DispatcherCache, type ProxyConfig } from '../core/api/proxy';
 import type { Logger } from '../core/common/logger';
-import { readSettings, userValue } from './settings';
+import { cachedSetting, readSettings, userValue } from './settings';
 
 /**
  * VS Code's proxy settings, which the undici package does not get by itself (docs/decisions.md, "Proxies").
  * Only the user's own values count, like omniVideo.baseUrl: a workspace must not reroute the key.
  */
 export function readProxyConfig(): ProxyConfig {
-  const http = vscode.workspace.getConfiguration('http');
-  const user = <T>(key: string) => userValue<T>(http, key);
-  return {
-    proxy: user<string>('proxy') || undefined,
-    strictSSL: user<boolean>('proxyStrictSSL') ?? true,
-    noProxy: user<string[]>('noProxy') ?? [],
-    proxyAuthorization: user<string>('proxyAuthorization') || undefined,
-  };
+  return cachedSetting('http', () => {
+    const http = vscode.workspace.getConfiguration('http');
+    const user = <T>(key: string) => userValue<T>(http, key);
+    return {
+      proxy: user<string>('proxy') || undefined,
+      strictSSL: user<boolean>('proxyStrictSSL') ?? true,
+      noProxy: user<string[]>('noProxy') ?? [],
+      proxyAuthorization: user<string>('proxyAuthorization') || undefined,
+    };
+  });
 }
 
 /** The API client for the current settings, key and proxy: made for each use, so a change applies at once. */

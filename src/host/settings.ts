@@ -24,8 +24,45 @@ const settingsSchema = z.object({
 });
 export type OmniVideoSettings = z.infer<typeof settingsSchema>;
 
+/**
+ * Values read from the configuration, kept until a configuration change: reading a setting through
+ * `inspect()` takes VS Code's configuration model a good part of a millisecond, and 500 running jobs
+ * read the settings (and the proxy's) for every request, which stalled the extension host for whole
+ * seconds. Kept only while `cacheSettings()` (called once from activate) listens for changes.
+ */
+const cache = new Map<string, unknown>();
+let caching = false;
+
+/** Starts keeping read settings until the next configuration change. */
+export function cacheSettings(): vscode.Disposable {
+  caching = true;
+  const listener = vscode.workspace.onDidChangeConfiguration(() => cache.clear());
+  return new vscode.Disposable(() => {
+    listener.dispose();
+    caching = false;
+    cache.clear();
+  });
+}
+
+/** `read()` once per `key` until the configuration changes (or every time, when nothing listens for changes). */
+export function cachedSetting<T>(key: string, read: () => T): T {
+  if (!caching) return read();
+  if (!cache.has(key)) cache.set(key, read());
+  return cache.get(key) as T;
+}
+
+function scopeKey(scope: vscode.ConfigurationScope | undefined): string {
+  if (!scope) return '';
+  if (scope instanceof vscode.Uri) return scope.toString();
+  return 'uri' in scope && scope.uri ? scope.uri.toString() : JSON.stringify(scope);
+}
+
 /** Reads `omniVideo.*`, replacing any invalid value by its default. `baseUrl` is application-scoped. */
 export function readSettings(scope?: vscode.ConfigurationScope): OmniVideoSettings {
+  return cachedSetting(`omniVideo:${scopeKey(scope)}`, () => readSettingsNow(scope));
+}
+
+function readSettingsNow(scope?: vscode.ConfigurationScope): OmniVideoSettings {
   const config = vscode.workspace.getConfiguration('omniVideo');
   // Only the user's own values of these count: a workspace must never send the key elsewhere or loosen the cost guard.
   const user = <T>(key: string) => userValue<T>(config, key);
@@ -47,8 +84,10 @@ export function readSettings(scope?: vscode.ConfigurationScope): OmniVideoSettin
 
 /** `omniVideo.baseUrl` alone, as readSettings() reads it, without validating the other settings. */
 export function readBaseUrl(): string {
-  const value = userValue<unknown>(vscode.workspace.getConfiguration('omniVideo'), 'baseUrl');
-  return typeof value === 'string' && value.trim() ? value.trim() : DEFAULT_BASE_URL;
+  return cachedSetting('omniVideo.baseUrl', () => {
+    const value = userValue<unknown>(vscode.workspace.getConfiguration('omniVideo'), 'baseUrl');
+    return typeof value === 'string' && value.trim() ? value.trim() : DEFAULT_BASE_URL;
+  });
 }
 
 /** A setting's value in the user's settings (or its default), whatever a workspace or folder says. */

@@ -13,6 +13,9 @@ import { l10n } from '../common/l10n';
 import { runFfmpeg } from './ffmpeg';
 import { mediabunny } from './mediabunnyLoader';
 
+/** The longest stretch the packet copy runs before it lets other work in. */
+const SLICE_MS = 5;
+
 export interface FilmClip {
   /** The clip's file. */
   path: string;
@@ -185,8 +188,15 @@ async function copyClip(
     for (const lane of lanes) await pull(lane);
     // The first packet of each track in the film carries its decoder configuration.
     const metas = lanes.map((lane) => (index === 0 ? { decoderConfig: lane.config } : undefined));
+    let slice = performance.now();
     for (;;) {
       if (signal?.aborted) throw new Error('cancelled');
+      // Packets served from the read cache resolve at once, so this loop would run on without giving
+      // the event loop back (a film is thousands of packets): it yields every few milliseconds.
+      if (performance.now() - slice > SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        slice = performance.now();
+      }
       let lane = -1;
       lanes.forEach((l, i) => {
         if (l.next && (lane < 0 || l.next.timestamp < lanes[lane].next!.timestamp)) lane = i;

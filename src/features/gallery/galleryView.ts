@@ -52,7 +52,8 @@ export async function findGeneratedVideos(onProgress?: (found: Found[]) => void,
   const videos = (await searched).flat().filter((uri) => !/[\\/]node_modules[\\/]/.test(uri.fsPath));
   await readAll(videos.filter((file) => !found.has(file.fsPath)));
   const listed = new Set(videos.map((file) => file.fsPath));
-  for (const key of cache.keys()) if (!listed.has(key)) cache.delete(key);
+  const listedSidecars = new Set(videos.map((file) => sidecarPathFor(file.fsPath)));
+  for (const key of cache.keys()) if (!listedSidecars.has(key)) cache.delete(key);
   return [...found.values()].filter((entry) => listed.has(entry.file.fsPath)).sort(newestFirst);
 }
 
