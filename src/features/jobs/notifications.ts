@@ -54,7 +54,6 @@ export class FinishedJobNotices implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.timer);
-    if (this.gathered.length) this.announceGathered();
   }
 }
 
