@@ -86,6 +86,7 @@ export abstract class WebviewHost<FromPage extends PageMessage, ToPage> implemen
 
   /** Keeps `message` as the page's state and sends it now if the page is ready (else on `ready`). */
   protected postState(message: ToPage): void {
+    if (this.disposed) return; // an async render may finish after its panel closed
     this.latest = message;
     if (this.ready) void this.panel.webview.postMessage(message);
   }

@@ -12,6 +12,9 @@ import { readSettings } from '../../host/settings';
 import { copyPrompt } from '../../host/copyPrompt';
 import { WebviewHost } from '../../webview/webviewHost';
 
+/** How long formatting cards may hold the extension host before it lets other work in. */
+const RENDER_SLICE_MS = 5;
+
 /** A generated video found in the workspace: the file and its sidecar. */
 interface Found {
   file: vscode.Uri;
@@ -78,6 +81,8 @@ export class GalleryView extends WebviewHost<GalleryToHost, HostToGallery> {
   private found: Found[] = [];
   private readonly sidecars: SidecarCache = new Map();
   private readonly entries = new WeakMap<Sidecar, GalleryEntry>();
+  /** Renders started, so that an unfinished one knows a newer one replaced it. */
+  private renders = 0;
   /** As toLocaleString(), made once: a new formatter per card costs a thousand cards a second. */
   private readonly dates = new Intl.DateTimeFormat(vscode.env.language, { year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
   private scanning = false;
@@ -111,7 +116,7 @@ export class GalleryView extends WebviewHost<GalleryToHost, HostToGallery> {
   async scan(): Promise<void> {
     const id = ++this.scanId; // a newer scan replaces this one's results
     this.scanning = true;
-    this.render();
+    void this.render();
     const started = performance.now();
     let shownAt = started;
     let firstShownMs: number | undefined;
@@ -123,7 +128,7 @@ export class GalleryView extends WebviewHost<GalleryToHost, HostToGallery> {
         if (id !== this.scanId || (this.found.length > 0 && performance.now() - shownAt < 1000)) return;
         this.found = soFar;
         shownAt = performance.now();
-        this.render();
+        void this.render();
       }, this.sidecars);
       if (id === this.scanId) this.found = found;
       this.logger.info(`gallery: ${found.length} videos listed in ${(performance.now() - started).toFixed(0)} ms${firstShownMs === undefined ? '' : ` (the first shown after ${firstShownMs.toFixed(0)} ms)`}, ${this.sidecars.size} sidecars known`);
@@ -132,7 +137,7 @@ export class GalleryView extends WebviewHost<GalleryToHost, HostToGallery> {
     } finally {
       if (id === this.scanId) {
         this.scanning = false;
-        this.render();
+        void this.render();
       }
     }
   }
@@ -160,16 +165,29 @@ export class GalleryView extends WebviewHost<GalleryToHost, HostToGallery> {
     }
   }
 
-  private render(): void {
-    const entries = this.found.map((found) => {
+  /**
+   * Sends the list. Cards not formatted yet are formatted a few milliseconds at a time (a thousand at
+   * once held the extension host for over 100 ms); a newer render makes an unfinished one give up.
+   */
+  private async render(): Promise<void> {
+    const id = ++this.renders;
+    const found = this.found;
+    const entries: GalleryEntry[] = [];
+    let slice = performance.now();
+    for (const video of found) {
       // One sidecar object per file path (the cache's), so it names its card.
-      let entry = this.entries.get(found.sidecar);
+      let entry = this.entries.get(video.sidecar);
       if (!entry) {
-        entry = this.entryOf(found);
-        this.entries.set(found.sidecar, entry);
+        if (performance.now() - slice > RENDER_SLICE_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          if (id !== this.renders) return;
+          slice = performance.now();
+        }
+        entry = this.entryOf(video);
+        this.entries.set(video.sidecar, entry);
       }
-      return entry;
-    });
+      entries.push(entry);
+    }
     this.postState({ type: 'state', state: { entries, scanning: this.scanning, labels: labels() } });
   }
 
