@@ -31,6 +31,7 @@ declare const __omniVideoLoadStart: number | undefined;
 /** Wiring only: the services, then each feature (docs/architecture.md). */
 export function activate(context: vscode.ExtensionContext): OmniVideoApi {
   const activateStart = performance.now();
+  const activateCpu = process.cpuUsage();
   useTranslator((message, ...args) => vscode.l10n.t(message, ...args));
   const log = vscode.window.createOutputChannel('Omni Video', { log: true });
   const keys = new ApiKeyStore(context.secrets, context.globalState);
@@ -78,7 +79,8 @@ export function activate(context: vscode.ExtensionContext): OmniVideoApi {
   manager.resume();
   const api = createPublicApi(manager, service, ledger, storyboards, context.subscriptions);
   const loaded = typeof __omniVideoLoadStart === 'number' ? ` (the bundle evaluated in ${(activateStart - __omniVideoLoadStart).toFixed(1)} ms before it)` : '';
-  log.info(`activate() took ${(performance.now() - activateStart).toFixed(1)} ms${loaded}`);
+  const cpu = process.cpuUsage(activateCpu);
+  log.info(`activate() took ${(performance.now() - activateStart).toFixed(1)} ms, ${((cpu.user + cpu.system) / 1000).toFixed(1)} ms of CPU${loaded}`);
   return api;
 }
 

@@ -34,9 +34,11 @@ describe('integration host', () => {
     if (!extensionLogAvailable()) this.skip(); // the desktop runner keeps its logs elsewhere
     // The output channel's file is written shortly after the line is logged.
     const line = await probe.waitFor(async () => readExtensionLog(), (text) => /activate\(\) took/.test(text), 'the activation line in the Omni Video log', 15_000);
-    const match = /activate\(\) took ([\d.]+) ms(?: \(the bundle evaluated in ([\d.]+) ms before it\))?/.exec(line)!;
-    console.log(`      activate(): ${match[1]} ms; bundle evaluation before it: ${match[2] ?? '?'} ms`);
-    assert.ok(Number(match[1]) < 20, `activate() took ${match[1]} ms`);
+    const match = /activate\(\) took ([\d.]+) ms, ([\d.]+) ms of CPU(?: \(the bundle evaluated in ([\d.]+) ms before it\))?/.exec(line)!;
+    console.log(`      activate(): ${match[1]} ms, ${match[2]} ms of CPU; bundle evaluation before it: ${match[3] ?? '?'} ms`);
+    // The CPU it takes is what activation costs. The wall clock of the 2-core test machine also counts
+    // the workbench loading in Chromium beside it: two busy processes made the same activate() 60 ms.
+    assert.ok(Number(match[2]) < 20, `activate() took ${match[2]} ms of CPU (${match[1]} ms)`);
   });
 
   it('sees the status bar in the browser', async function () {
