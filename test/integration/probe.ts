@@ -41,6 +41,12 @@ async function call<T>(method: 'GET' | 'POST', route: string, body?: unknown): P
   return value as T;
 }
 
+/**
+ * How long a test waits for a webview to start and show something: in code-server a webview closed while
+ * it was loading holds up the next one's start for up to 30 s (docs/test-host.md).
+ */
+export const WEBVIEW_START_MS = 60_000;
+
 export const probe = {
   /** True when the suite runs under the code-server runner, which answers these calls. */
   available: baseUrl !== undefined && baseUrl !== '',

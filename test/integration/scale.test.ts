@@ -9,7 +9,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { OmniVideoApi } from '../../src/api/publicApi';
 import { makeGeneratedVideos } from '../fixtures/generatedVideos';
-import { probe, skipWithoutProbe } from './probe';
+import { probe, skipWithoutProbe, WEBVIEW_START_MS } from './probe';
 import { simulator } from './simulatorControl';
 import { boardText, fixtures, withoutPreviewOnComplete, writeWorkspaceFile } from './workspaceFiles';
 import { activateWithSimulatorKey } from './extension';
@@ -158,7 +158,7 @@ describe('At scale', function () {
         // The page's start is the host's: in a browser-hosted VS Code every webview shares one service
         // worker, and a webview closed while it was loading something holds up the next one for up to
         // 30 s (docs/test-host.md). What follows the page is ours.
-        await probe.waitFor(() => probe.webview('#filter', 'text').then(() => true, () => false), (ok) => ok, 'the gallery page', 60_000, 50);
+        await probe.waitFor(() => probe.webview('#filter', 'text').then(() => true, () => false), (ok) => ok, 'the gallery page', WEBVIEW_START_MS, 50);
         pageMs = performance.now() - started;
         await probe.waitFor(() => probe.webview('.card', 'text').then(() => true, () => false), (ok) => ok, 'the first card', 30_000, 50);
         firstCardMs = performance.now() - started;

@@ -8,7 +8,7 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import * as vscode from 'vscode';
 import type { OmniVideoApi } from '../../src/api/publicApi';
-import { probe, skipWithoutProbe } from './probe';
+import { probe, skipWithoutProbe, WEBVIEW_START_MS } from './probe';
 import { withoutPreviewOnComplete } from './workspaceFiles';
 import { activateWithSimulatorKey } from './extension';
 
@@ -53,13 +53,13 @@ describe('Soak: a long session', function () {
     const first = await api.waitForJob((await api.generate({ prompt: 'Soak: the first of many', seconds: '4' })).id);
     const openEach = async () => {
       await vscode.commands.executeCommand('omniVideo.openPreview', first.file);
-      await probe.waitFor(() => probe.videos(), (videos) => videos.some((v) => v.readyState >= 2), 'the preview', 60_000, 100);
+      await probe.waitFor(() => probe.videos(), (videos) => videos.some((v) => v.readyState >= 2), 'the preview', WEBVIEW_START_MS, 100);
       await probe.closeAllEditors();
       await vscode.commands.executeCommand('omniVideo.openPanel');
-      await probe.waitFor(() => probe.webview('#drop-firstImage', 'text').then(() => true, () => false), (ok) => ok, 'the panel', 60_000, 100);
+      await probe.waitFor(() => probe.webview('#drop-firstImage', 'text').then(() => true, () => false), (ok) => ok, 'the panel', WEBVIEW_START_MS, 100);
       await probe.closeAllEditors();
       await vscode.commands.executeCommand('omniVideo.openGallery');
-      await probe.waitFor(() => probe.webview('#filter', 'text').then(() => true, () => false), (ok) => ok, 'the gallery', 60_000, 100);
+      await probe.waitFor(() => probe.webview('#filter', 'text').then(() => true, () => false), (ok) => ok, 'the gallery', WEBVIEW_START_MS, 100);
       await probe.closeAllEditors();
     };
     await openEach();

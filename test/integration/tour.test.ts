@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { OmniVideoApi } from '../../src/api/publicApi';
-import { probe, skipWithoutProbe } from './probe';
+import { probe, skipWithoutProbe, WEBVIEW_START_MS } from './probe';
 import { simulator } from './simulatorControl';
 import { copyFixture, withoutPreviewOnComplete } from './workspaceFiles';
 import { activateWithSimulatorKey } from './extension';
@@ -100,7 +100,7 @@ describe('A new user\'s first look', function () {
     // (docs/test-host.md), and the job must still be running for the screenshot.
     await probe.closeAllEditors();
     await vscode.commands.executeCommand('omniVideo.openPreview', first.file);
-    const playing = () => probe.waitFor(() => probe.videos(), (videos) => videos.some((v) => v.currentTime > 0.3 && !v.paused), 'the clip to play', 60_000);
+    const playing = () => probe.waitFor(() => probe.videos(), (videos) => videos.some((v) => v.currentTime > 0.3 && !v.paused), 'the clip to play', WEBVIEW_START_MS);
     await playing();
     const config = await simulator.config();
     await simulator.setConfig({ processingMs: 8000 });

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OmniVideoApi } from '../../src/api/publicApi';
-import { probe, skipWithoutProbe, type VideoState } from './probe';
+import { probe, skipWithoutProbe, WEBVIEW_START_MS, type VideoState } from './probe';
 import { simulator } from './simulatorControl';
 import { copyFixture, fixtures } from './workspaceFiles';
 import { activateWithSimulatorKey } from './extension';
@@ -16,7 +16,7 @@ const workspace = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
 const playing = (videos: VideoState[], name: string) => videos.find((v) => v.src.includes(encodeURIComponent(name)) || v.src.includes(name));
 
 async function previewText(containing: string): Promise<string> {
-  const texts = await probe.waitFor(() => probe.webviewText(), (list) => list.some((w) => w.text.includes(containing)), `"${containing}" in the preview`);
+  const texts = await probe.waitFor(() => probe.webviewText(), (list) => list.some((w) => w.text.includes(containing)), `"${containing}" in the preview`, WEBVIEW_START_MS);
   return texts.find((w) => w.text.includes(containing))!.text;
 }
 
@@ -56,7 +56,7 @@ describe('Videos where users work', function () {
     for (const action of ['Regenerate', 'Insert into Document', 'Reveal in Explorer', 'Copy Prompt']) assert.ok(text.includes(action), `${action} in: ${text}`);
     assert.ok(text.includes(job.id));
     const name = path.basename(done.file.fsPath);
-    const videos = await probe.waitFor(() => probe.videos(), (v) => (playing(v, name)?.currentTime ?? 0) > 0, 'the clip to play in the custom editor');
+    const videos = await probe.waitFor(() => probe.videos(), (v) => (playing(v, name)?.currentTime ?? 0) > 0, 'the clip to play in the custom editor', WEBVIEW_START_MS);
     assert.equal(playing(videos, name)!.error, null);
     assert.doesNotMatch(text, /without sound|cannot be played/, 'nothing is hidden that this browser plays (H.264 + AAC)');
     await probe.screenshot('custom-editor-generated-clip');
@@ -72,7 +72,7 @@ describe('Videos where users work', function () {
       assert.match(text, /no Omni Video sidecar/);
       assert.ok(!text.includes('Regenerate'), 'nothing to regenerate from');
       assert.doesNotMatch(text, /cannot decode|without sound|may not play/);
-      await probe.waitFor(() => probe.videos(), (v) => (playing(v, name)?.currentTime ?? 0) > 0 && playing(v, name)!.error === null, `${name} to play`);
+      await probe.waitFor(() => probe.videos(), (v) => (playing(v, name)?.currentTime ?? 0) > 0 && playing(v, name)!.error === null, `${name} to play`, WEBVIEW_START_MS);
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
   });
@@ -166,7 +166,7 @@ describe('Videos where users work', function () {
     await vscode.window.showTextDocument(editor.document);
     await vscode.commands.executeCommand('markdown.showPreview');
     const name = path.basename(saved.file.fsPath);
-    const videos = await probe.waitFor(() => probe.videos(), (v) => (playing(v, name)?.readyState ?? 0) >= 1, 'the video in the Markdown preview', 20_000);
+    const videos = await probe.waitFor(() => probe.videos(), (v) => (playing(v, name)?.readyState ?? 0) >= 1, 'the video in the Markdown preview', WEBVIEW_START_MS);
     console.log(`      Markdown preview: <video> readyState ${playing(videos, name)!.readyState}, src ${playing(videos, name)!.src.slice(0, 80)}…`);
     await probe.screenshot('markdown-preview-with-video');
   });
