@@ -13,6 +13,7 @@ import { activateWithSimulatorKey } from './extension';
 
 const workspace = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
 
+let insertTries = 0;
 const playing = (videos: VideoState[], name: string) => videos.find((v) => v.src.includes(encodeURIComponent(name)) || v.src.includes(name));
 
 async function previewText(containing: string): Promise<string> {
@@ -147,7 +148,8 @@ describe('Videos where users work', function () {
   it('Insert into Document puts a relative <video> at the cursor of a Markdown file in a subfolder, and the Markdown preview plays it', async function () {
     const saved = api.listJobs().find((j) => j.file && j.status === 'completed');
     assert.ok(saved?.file, 'an earlier test saved a video');
-    const doc = path.join(workspace(), 'docs', 'story', 'chapter-1.md');
+    // A file of its own for each try: a retried test must not write under the first try's open editor.
+    const doc = path.join(workspace(), 'docs', 'story', `chapter-${++insertTries}.md`);
     fs.mkdirSync(path.dirname(doc), { recursive: true });
     fs.writeFileSync(doc, '# Chapter 1\n\nThe opening shot:\n\n');
     const editor = await vscode.window.showTextDocument(vscode.Uri.file(doc));
