@@ -43,7 +43,7 @@ describe('Cost guard: the usage ledger', () => {
     assert.equal(newYork.countOnDay(pastMidnight), 2);
   });
 
-  it('counts per workspace and per mode, keeps a failed generation counted and marked, ignores the same id twice, survives a reload', () => {
+  it('counts per workspace and per mode, keeps a failed generation counted and marked, ignores the same id twice, survives a reload', async () => {
     const storage = new MemoryStateStorage();
     const now = Date.UTC(2026, 10, 20, 12);
     const ledger = new UsageLedger(storage, undefined, 'UTC');
@@ -52,6 +52,8 @@ describe('Cost guard: the usage ledger', () => {
     ledger.record({ id: '3', at: now, mode: 'text', workspace: '/w/lake' });
     ledger.record({ id: '3', at: now, mode: 'text', workspace: '/w/lake' });
     ledger.markFailed('3');
+    assert.equal(ledger.summary(now).total, 3, 'counted at once, before it is written');
+    await ledger.flush();
     const again = new UsageLedger(storage, undefined, 'UTC').summary(now);
     assert.equal(again.total, 3);
     assert.equal(again.today, 2);
@@ -62,20 +64,25 @@ describe('Cost guard: the usage ledger', () => {
     assert.equal(again.last30Days.reduce((sum, d) => sum + d.count, 0), 2, 'the chart holds the last 30 days only');
   });
 
-  it('two windows share one ledger: each sees what the other counted, through a storage that holds values as VS Code\'s Memento does', () => {
+  it('two windows share one ledger: each sees what the other counted, through a storage that holds values as VS Code\'s Memento does; a burst is written once or twice', async () => {
     // A Memento hands out the value it holds (the same object until something writes) and keeps a copy of each write.
     const held = new Map<string, unknown>();
+    let writes = 0;
     const memento = {
       get: <T>(key: string) => held.get(key) as T | undefined,
-      update: (key: string, value: unknown) => (held.set(key, JSON.parse(JSON.stringify(value))), Promise.resolve()),
+      update: (key: string, value: unknown) => (writes++, held.set(key, JSON.parse(JSON.stringify(value))), new Promise<void>((resolve) => setTimeout(resolve, 2))),
     };
     const now = Date.UTC(2026, 11, 6, 12);
     const first = new UsageLedger(memento, undefined, 'UTC');
     const second = new UsageLedger(memento, undefined, 'UTC');
     for (let i = 0; i < 300; i++) first.record({ id: `a${i}`, at: now, mode: 'text', workspace: '/w' });
+    // The other window counts before the first one's burst is written: neither loses the other's.
     second.record({ id: 'b', at: now, mode: 'image', workspace: '/w' });
+    await Promise.all([first.flush(), second.flush()]);
+    assert.ok(writes <= 3, `300 counts and 1 in two windows: ${writes} writes`);
     first.record({ id: 'a-last', at: now, mode: 'text', workspace: '/w' });
     first.markFailed('b');
+    await first.flush();
     assert.equal(second.countOnDay(now), 302);
     assert.equal(first.summary(now).total, 302);
     assert.equal(second.summary(now).failed, 1, 'a mark made in one window is seen in the other');

@@ -58,6 +58,10 @@ export class UsageLedger {
   private readonly listeners = new Set<() => void>();
   /** The stored value last read or written: while the storage holds that same value, there is nothing new to read. */
   private seen: unknown;
+  /** What this window counted or marked and has not written yet: kept through a reload. */
+  private readonly unwritten = new Map<string, UsageEntry>();
+  private writeQueued = false;
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly storage: StateStorage,
@@ -83,6 +87,17 @@ export class UsageLedger {
       return parsed.success ? [parsed.data] : [];
     });
     if (stored.data.archived) this.archived = stored.data.archived;
+    // What this window counted since its last write stays counted, beside what another window wrote.
+    for (const entry of this.unwritten.values()) {
+      const known = this.entries.find((e) => e.id === entry.id);
+      if (!known) this.entries.push(entry);
+      else if (entry.failed) known.failed = true;
+    }
+  }
+
+  /** Resolves once every count so far is written. */
+  flush(): Promise<void> {
+    return this.writing;
   }
 
   /** Counts a generation the server accepted. */
@@ -91,6 +106,7 @@ export class UsageLedger {
     if (this.entries.some((e) => e.id === entry.id)) return;
     this.entries.push(entry);
     while (this.entries.length > MAX_ENTRIES) this.archive(this.entries.shift()!);
+    this.unwritten.set(entry.id, entry);
     this.changed();
   }
 
@@ -100,6 +116,7 @@ export class UsageLedger {
     const entry = this.entries.find((e) => e.id === id);
     if (!entry || entry.failed) return;
     entry.failed = true;
+    this.unwritten.set(entry.id, entry);
     this.changed();
   }
 
@@ -157,11 +174,28 @@ export class UsageLedger {
   }
 
   private changed(): void {
-    void Promise.resolve(this.storage.update(STORAGE_KEY, { entries: this.entries, archived: this.archived })).catch((error: unknown) =>
-      this.logger.error(`Could not save the usage ledger: ${(error as Error).message}`),
-    );
-    // What the storage holds now (VS Code's keeps a copy): the next reload need not parse our own write.
-    this.seen = this.storage.get(STORAGE_KEY);
+    this.write();
     for (const listener of this.listeners) listener();
+  }
+
+  /**
+   * Writes the ledger once for a burst of counts: a write already queued takes the ledger as it is when
+   * it runs. VS Code copies the whole value on every write, so 500 generations accepted together wrote
+   * 500 copies of a ledger that grew to 500 entries and more, which held the extension host.
+   */
+  private write(): void {
+    if (this.writeQueued) return;
+    this.writeQueued = true;
+    this.writing = this.writing
+      .then(() => {
+        this.writeQueued = false;
+        this.reload(); // another window may have counted meanwhile: both are kept
+        this.unwritten.clear();
+        const update = this.storage.update(STORAGE_KEY, { entries: this.entries, archived: this.archived });
+        // What the storage holds now (VS Code's keeps a copy): the next reload need not parse our own write.
+        this.seen = this.storage.get(STORAGE_KEY);
+        return update;
+      })
+      .catch((error: unknown) => this.logger.error(`Could not save the usage ledger: ${(error as Error).message}`));
   }
 }
