@@ -14,6 +14,7 @@ import { serverErrorText, type CreateVideoRequest, type JobMode, type VideoJob }
 import { previewCreateRequest, type RequestPreview } from '../api/requestPreview';
 import { classifyFailure } from './failureKind';
 import { readVideoDuration } from '../media/duration';
+import { Slots } from '../common/slots';
 import { buildSidecar, writeSidecar } from './sidecar';
 import type { UsageLedger } from './usageLedger';
 
@@ -64,6 +65,9 @@ interface RetryState {
   notBefore: number;
 }
 
+/** How many create requests are sent at once; the rest wait their turn (still counted as in flight). */
+const MAX_CREATES_AT_ONCE = 8;
+
 /**
  * Submits jobs, tracks them with one poller, downloads and saves finished results with their sidecar.
  * It holds no state of its own beyond what is in flight: the JobStore is the source of truth.
@@ -73,6 +77,8 @@ export class JobManager {
   private readonly logger: Logger;
   private readonly now: () => number;
   private readonly creating = new Set<string>();
+  /** Creates sent at once: a batch of 500 goes out a few at a time over a few connections, not 500 sockets at once. */
+  private readonly createSlots = new Slots(MAX_CREATES_AT_ONCE);
   private readonly saving = new Set<string>();
   private readonly retries = new Map<string, RetryState>();
   private authBlocked = false;
@@ -109,7 +115,12 @@ export class JobManager {
     this.creating.add(key);
     let accepted: VideoJob;
     try {
-      accepted = await this.options.client().createVideo(request.body, signal);
+      const release = await this.createSlots.acquire(signal, () => new OmniVideoError('cancelled', l10n.t('The request was cancelled.')));
+      try {
+        accepted = await this.options.client().createVideo(request.body, signal);
+      } finally {
+        release();
+      }
     } catch (error) {
       throw this.createError(error);
     } finally {
