@@ -26,7 +26,6 @@ const MAX_VIDEOS = 5000;
 const FIRST_BATCH = 24;
 const BATCH = 96;
 
-
 const newestFirst = (a: Found, b: Found) => (Date.parse(b.sidecar.createdAt) || 0) - (Date.parse(a.sidecar.createdAt) || 0);
 
 /**

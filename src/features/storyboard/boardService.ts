@@ -58,7 +58,7 @@ export class BoardService implements vscode.Disposable {
   /** The output folders' sidecars, read again only when they change (a board's lenses look at all of them). */
   private readonly sidecars: SidecarCache = new Map();
   /** Each board's write-back under way: the next one starts after it. */
-  private readonly writes = new Map<string, Promise<boolean>>();
+  private readonly writes = new Map<string, Promise<unknown>>();
   /** Boards with a finished take still being written back: not settled yet. */
   private readonly finishing = new Map<string, number>();
   private readonly subscription: { dispose(): void };
@@ -195,11 +195,13 @@ export class BoardService implements vscode.Disposable {
    * the meantime") but the first, which lost their video lines.
    */
   useTake(file: vscode.Uri, index: number, video: string): Promise<boolean> {
-    const key = file.fsPath;
-    const next = (this.writes.get(key) ?? Promise.resolve(true)).catch(() => false).then(() => this.writeTake(file, index, video));
-    this.writes.set(key, next);
-    const forget = () => this.writes.get(key) === next && this.writes.delete(key);
-    next.then(forget, forget);
+    return this.inTurn(this.writes, file, () => this.writeTake(file, index, video));
+  }
+
+  /** Runs `task` once the one before it in `line` for the same board has ended, however it ended. */
+  private inTurn<T>(line: Map<string, Promise<unknown>>, file: vscode.Uri, task: () => Promise<T>): Promise<T> {
+    const next = (line.get(file.fsPath) ?? Promise.resolve()).catch(() => undefined).then(task);
+    line.set(file.fsPath, next);
     return next;
   }
 
@@ -273,10 +275,7 @@ export class BoardService implements vscode.Disposable {
 
   /** Submits every shot that is ready, one board at a time; resolves to the ids accepted. */
   advance(file: vscode.Uri): Promise<string[]> {
-    const previous = this.queues.get(file.fsPath) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this.submitReady(file));
-    this.queues.set(file.fsPath, next);
-    return next;
+    return this.inTurn(this.queues, file, () => this.submitReady(file));
   }
 
   private async submitReady(file: vscode.Uri): Promise<string[]> {
