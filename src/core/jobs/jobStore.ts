@@ -1,4 +1,5 @@
 import { jobRecordSchema, isActive, type JobRecord } from './jobModel';
+import { BurstWriter } from '../common/burstWriter';
 import { silentLogger, type Logger } from '../common/logger';
 
 /** The persistence the store needs: VS Code's `Memento` fits it. */
@@ -18,9 +19,10 @@ const STORAGE_KEY = 'omniVideo.jobs.v1';
 export class JobStore {
   private readonly jobs = new Map<string, JobRecord>();
   private readonly listeners = new Set<Listener>();
-  private persisting: Promise<void> = Promise.resolve();
-  /** A write is queued and has not started: later changes ride on it. */
-  private writeQueued = false;
+  private readonly writer = new BurstWriter(
+    () => this.storage.update(STORAGE_KEY, [...this.jobs.values()]),
+    (error) => this.logger.error(`Could not save the job list: ${(error as Error).message}`),
+  );
 
   constructor(
     private readonly storage: StateStorage,
@@ -84,7 +86,7 @@ export class JobStore {
 
   /** Resolves once every change so far has been written to storage. */
   flush(): Promise<void> {
-    return this.persisting;
+    return this.writer.flush();
   }
 
   private changed(job: JobRecord): void {
@@ -98,19 +100,8 @@ export class JobStore {
     }
   }
 
-  /**
-   * Writes the job list once for a burst of changes: a write that is already queued takes the list as
-   * it is when it runs. A poll round that changes 500 jobs is one write of 500 records, not 500 writes
-   * of 500 records each (which stalled the extension host).
-   */
+  /** Writes the job list, once for a burst of changes (BurstWriter). */
   private persist(): void {
-    if (this.writeQueued) return;
-    this.writeQueued = true;
-    this.persisting = this.persisting
-      .then(() => {
-        this.writeQueued = false;
-        return this.storage.update(STORAGE_KEY, [...this.jobs.values()]);
-      })
-      .catch((error: unknown) => this.logger.error(`Could not save the job list: ${(error as Error).message}`));
+    this.writer.request();
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JOB_MODES, type JobMode } from '../api/schemas';
+import { BurstWriter } from '../common/burstWriter';
 import { silentLogger, type Logger } from '../common/logger';
 import type { StateStorage } from './jobStore';
 
@@ -60,8 +61,10 @@ export class UsageLedger {
   private seen: unknown;
   /** What this window counted or marked and has not written yet: kept through a reload. */
   private readonly unwritten = new Map<string, UsageEntry>();
-  private writeQueued = false;
-  private writing: Promise<void> = Promise.resolve();
+  private readonly writer = new BurstWriter(
+    () => this.writeNow(),
+    (error) => this.logger.error(`Could not save the usage ledger: ${(error as Error).message}`),
+  );
 
   constructor(
     private readonly storage: StateStorage,
@@ -97,7 +100,7 @@ export class UsageLedger {
 
   /** Resolves once every count so far is written. */
   flush(): Promise<void> {
-    return this.writing;
+    return this.writer.flush();
   }
 
   /** Counts a generation the server accepted. */
@@ -174,28 +177,17 @@ export class UsageLedger {
   }
 
   private changed(): void {
-    this.write();
+    this.writer.request();
     for (const listener of this.listeners) listener();
   }
 
-  /**
-   * Writes the ledger once for a burst of counts: a write already queued takes the ledger as it is when
-   * it runs. VS Code copies the whole value on every write, so 500 generations accepted together wrote
-   * 500 copies of a ledger that grew to 500 entries and more, which held the extension host.
-   */
-  private write(): void {
-    if (this.writeQueued) return;
-    this.writeQueued = true;
-    this.writing = this.writing
-      .then(() => {
-        this.writeQueued = false;
-        this.reload(); // another window may have counted meanwhile: both are kept
-        this.unwritten.clear();
-        const update = this.storage.update(STORAGE_KEY, { entries: this.entries, archived: this.archived });
-        // What the storage holds now (VS Code's keeps a copy): the next reload need not parse our own write.
-        this.seen = this.storage.get(STORAGE_KEY);
-        return update;
-      })
-      .catch((error: unknown) => this.logger.error(`Could not save the usage ledger: ${(error as Error).message}`));
+  /** The ledger as it is now, written once for a burst of counts (BurstWriter). */
+  private writeNow(): PromiseLike<void> {
+    this.reload(); // another window may have counted meanwhile: both are kept
+    this.unwritten.clear();
+    const update = this.storage.update(STORAGE_KEY, { entries: this.entries, archived: this.archived });
+    // What the storage holds now (VS Code's keeps a copy): the next reload need not parse our own write.
+    this.seen = this.storage.get(STORAGE_KEY);
+    return update;
   }
 }
