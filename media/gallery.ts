@@ -8,23 +8,57 @@ const root = document.getElementById('root') as HTMLElement;
 let current: GalleryState | undefined;
 let filterInput: HTMLInputElement | undefined;
 
+/** Thumbnails loading at once: the top ones come first rather than all of a screenful together. */
+const MAX_LOADING = 4;
+/** A load that has not shown a frame by then stops holding its place in the line. */
+const LOAD_TURN_MS = 3000;
+/** Thumbnails near the view waiting for their turn, top first. */
+const waiting: HTMLVideoElement[] = [];
+/** Thumbnails loading, each with what ends its turn. */
+const loading = new Map<HTMLVideoElement, () => void>();
+
+function startLoads(): void {
+  while (loading.size < MAX_LOADING && waiting.length) {
+    const video = waiting.shift()!;
+    if (!video.dataset.src || !video.isConnected) continue;
+    const timer = setTimeout(() => endTurn(), LOAD_TURN_MS);
+    const endTurn = () => {
+      if (!loading.delete(video)) return;
+      clearTimeout(timer);
+      video.removeEventListener('loadeddata', endTurn);
+      video.removeEventListener('error', endTurn);
+      startLoads();
+    };
+    loading.set(video, endTurn);
+    video.addEventListener('loadeddata', endTurn);
+    video.addEventListener('error', endTurn);
+    video.src = `${video.dataset.src}#t=0.5`; // a frame from the start, not the black first one
+    delete video.dataset.src;
+  }
+}
+
 /**
- * Thumbnails load when they come near the view and are let go when they leave it: a workspace may hold
- * a thousand clips, and only those on screen hold a decoder and their frames.
+ * Thumbnails load when they come near the view, a few at a time, and are let go when they leave it: a
+ * workspace may hold a thousand clips, and only those on screen hold a decoder and their frames.
  */
 const lazy = new IntersectionObserver(
   (seen) => {
     for (const entry of seen) {
       const video = entry.target as HTMLVideoElement;
       if (entry.isIntersecting && video.dataset.src) {
-        video.src = `${video.dataset.src}#t=0.5`; // a frame from the start, not the black first one
-        delete video.dataset.src;
-      } else if (!entry.isIntersecting && video.getAttribute('src')) {
-        video.dataset.src = video.getAttribute('src')!.replace(/#t=0\.5$/, '');
-        video.removeAttribute('src');
-        video.load(); // releases the decoder and the buffered frames
+        if (!waiting.includes(video)) waiting.push(video);
+      } else if (!entry.isIntersecting) {
+        const at = waiting.indexOf(video);
+        if (at >= 0) waiting.splice(at, 1);
+        loading.get(video)?.();
+        if (video.getAttribute('src')) {
+          video.dataset.src = video.getAttribute('src')!.replace(/#t=0\.5$/, '');
+          video.removeAttribute('src');
+          video.load(); // releases the decoder and the buffered frames
+        }
       }
     }
+    startLoads();
   },
   { rootMargin: '300px 0px' },
 );

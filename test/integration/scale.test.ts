@@ -13,6 +13,7 @@ import { probe, skipWithoutProbe, WEBVIEW_START_MS } from './probe';
 import { simulator } from './simulatorControl';
 import { boardText, fixtures, withoutPreviewOnComplete, writeWorkspaceFile } from './workspaceFiles';
 import { activateWithSimulatorKey } from './extension';
+import { JOBS_VIEW_ID } from '../../src/shared/ids';
 
 const COUNT = Number(process.env.OMNI_SCALE_VIDEOS ?? 1000);
 const MANY_JOBS = Number(process.env.OMNI_SCALE_JOBS ?? 500);
@@ -236,6 +237,16 @@ describe('At scale', function () {
         const saved = await Promise.all(ids.map((id) => api.waitForJob(id)));
         const savedMs = performance.now() - started;
         await probe.waitFor(() => probe.domText(JOBS_ROWS), (rows) => !rows.some((r) => /^Running/.test(r)), 'the running group to empty', 60_000);
+        // The saved group shows its newest 100 and a "Show more" row at its end (the tree's last row):
+        // Enter on it shows 100 more.
+        const moreRow = (rows: string[]) => rows.map((r) => /^Show 100 more…\s*(\d+) not shown/.exec(r)).find(Boolean);
+        await vscode.commands.executeCommand(`${JOBS_VIEW_ID}.focus`);
+        await probe.press('End');
+        const hidden = Number(moreRow(await probe.waitFor(() => probe.domText(JOBS_ROWS), (r) => moreRow(r) !== undefined, 'the "Show more" row at the end of the saved group'))![1]);
+        assert.ok(hidden >= MANY_JOBS - 100, `the saved group hides all but its newest 100: ${hidden} not shown`);
+        await probe.press('Enter');
+        await probe.waitFor(() => probe.domText(JOBS_ROWS), (r) => Number(moreRow(r)?.[1]) === hidden - 100, `"Show more" showing 100 more of ${hidden}`);
+        console.log(`      the saved group: 100 rows and "Show 100 more… ${hidden} not shown"; Enter shows 100 more`);
         await new Promise((resolve) => setTimeout(resolve, 2500)); // the burst's notice comes when it is over
         return { saved, submittedMs, listedMs, menuMs, savedMs };
       }, 'many-jobs'));

@@ -85,3 +85,17 @@ describe('JobStore: persistence at scale', () => {
     assert.deepEqual(storage.saved().map((saved) => saved.id), ['video_0002']);
   });
 });
+
+describe('JobStore: the list', () => {
+  it('is newest first through adds out of order, updates and removals, and shows each job as it is now', () => {
+    const store = new JobStore(slowStorage(), silentLogger);
+    for (const i of [3, 1, 4, 2]) store.add(job(i));
+    assert.deepEqual(store.list().map((j) => j.prompt), ['Job 4', 'Job 3', 'Job 2', 'Job 1']);
+    store.update('video_0003', { status: 'in_progress', progress: 40 });
+    assert.deepEqual(store.list().map((j) => `${j.prompt} ${j.status}`), ['Job 4 queued', 'Job 3 in_progress', 'Job 2 queued', 'Job 1 queued']);
+    store.remove('video_0004');
+    store.add(job(0));
+    assert.deepEqual(store.list().map((j) => j.prompt), ['Job 3', 'Job 2', 'Job 1', 'Job 0']);
+    assert.deepEqual(store.active().map((j) => j.prompt), ['Job 3', 'Job 2', 'Job 1', 'Job 0']);
+  });
+});

@@ -19,6 +19,8 @@ const STORAGE_KEY = 'omniVideo.jobs.v1';
 export class JobStore {
   private readonly jobs = new Map<string, JobRecord>();
   private readonly listeners = new Set<Listener>();
+  /** The ids newest first, kept until a job is added or removed (a job's createdAt never changes). */
+  private order: string[] | undefined;
   private readonly writer = new BurstWriter(
     () => this.storage.update(STORAGE_KEY, [...this.jobs.values()]),
     (error) => this.logger.error(`Could not save the job list: ${(error as Error).message}`),
@@ -40,9 +42,10 @@ export class JobStore {
     return this.jobs.get(id);
   }
 
-  /** Newest first. */
+  /** Newest first. Sorted once per added or removed job, not on every call: the views call it on every change. */
   list(): JobRecord[] {
-    return [...this.jobs.values()].sort((a, b) => b.createdAt - a.createdAt);
+    this.order ??= [...this.jobs.values()].sort((a, b) => b.createdAt - a.createdAt).map((job) => job.id);
+    return this.order.map((id) => this.jobs.get(id)!);
   }
 
   active(): JobRecord[] {
@@ -51,6 +54,7 @@ export class JobStore {
 
   add(job: JobRecord): void {
     this.jobs.set(job.id, job);
+    this.order = undefined;
     this.changed(job);
   }
 
@@ -74,6 +78,7 @@ export class JobStore {
     const job = this.jobs.get(id);
     if (!job) return false;
     this.jobs.delete(id);
+    this.order = undefined;
     this.persist();
     for (const listener of this.listeners) listener({ ...job, phase: job.phase });
     return true;

@@ -15,10 +15,19 @@ interface JobNode {
   kind: 'job';
   id: string;
 }
-/** A row of the jobs view: a group heading or a job. Commands on a job row receive its JobNode. */
-export type JobsNode = GroupNode | JobNode;
+/** The last row of a group that holds more jobs than it shows: a click shows more. */
+interface MoreNode {
+  kind: 'more';
+  group: JobGroup;
+}
+/** A row of the jobs view: a group heading, a job, or "show more". Commands on a job row receive its JobNode. */
+export type JobsNode = GroupNode | JobNode | MoreNode;
 
 const STATE_GROUPS: JobGroup[] = ['running', 'attention', 'saved'];
+/** Rows a group shows at first, and how many more each "Show more" adds. */
+export const JOBS_PAGE = 100;
+/** How long changes gather before the view is told: a poll round of 500 jobs is one redraw. */
+const REDRAW_DELAY_MS = 50;
 
 function groupOf(job: JobRecord): JobGroup {
   if (job.storyboard) return `board:${job.storyboard.file}`;
@@ -33,14 +42,29 @@ function groupOf(job: JobRecord): JobGroup {
  * Rows are stable objects (one per group, one per job and group), and a job whose group stays the
  * same is redrawn alone. Redrawing the whole tree makes VS Code drop its rows for a moment: a context
  * menu opened on a row just then would run its action with no row at all.
+ *
+ * At scale (docs/decisions.md, "Many jobs at once"): a group shows its newest JOBS_PAGE rows and a
+ * "Show more" row; changes are gathered for REDRAW_DELAY_MS and a job that moves group redraws its two
+ * groups, not the tree; a row's tooltip is made when it is hovered. Each redraw is sent to the window
+ * whole, so its size is what the extension host pays.
  */
 export class JobsTreeProvider implements vscode.TreeDataProvider<JobsNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<JobsNode | undefined>();
+  private readonly changed = new vscode.EventEmitter<JobsNode | JobsNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: vscode.Disposable;
   private readonly groups = new Map<JobGroup, GroupNode>();
+  private readonly moreRows = new Map<JobGroup, MoreNode>();
+  /** The group each job was in at its last change. */
+  private readonly lastGroups = new Map<string, JobGroup>();
   /** The node of each job, and the group it was last shown in. */
   private readonly rows = new Map<string, { node: JobNode; group: JobGroup }>();
+  /** How many rows each group shows (JOBS_PAGE until "Show more"). */
+  private readonly limits = new Map<JobGroup, number>();
+  /** The groups the view was last given, in order. */
+  private shownGroups = '';
+  /** What the next redraw covers: some rows, or the whole tree. */
+  private pending: Set<JobsNode> | 'all' | undefined;
+  private redraw: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly store: JobStore) {
     this.subscription = store.onDidChange((job) => this.onJobChanged(job));
@@ -49,16 +73,21 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsNode>, vsco
   getChildren(element?: JobsNode): JobsNode[] {
     const jobs = this.store.list();
     if (!element) {
-      const present = new Set(jobs.map(groupOf));
-      const boards = [...present].filter((g) => g.startsWith('board:')).sort();
-      return [STATE_GROUPS[0], ...boards, ...STATE_GROUPS.slice(1)].filter((group) => present.has(group)).map((group) => this.groupNode(group));
+      const groups = presentGroups(jobs);
+      this.shownGroups = groups.join('\n');
+      return groups.map((group) => this.groupNode(group));
     }
-    if (element.kind === 'job') return [];
-    return jobs.filter((j) => groupOf(j) === element.group).map((job) => this.rowOf(job));
+    if (element.kind !== 'group') return [];
+    const members = jobs.filter((j) => groupOf(j) === element.group);
+    const limit = this.limits.get(element.group) ?? JOBS_PAGE;
+    const rows: JobsNode[] = members.slice(0, limit).map((job) => this.rowOf(job));
+    if (members.length > limit) rows.push(this.moreNode(element.group));
+    return rows;
   }
 
   getParent(element: JobsNode): JobsNode | undefined {
     if (element.kind === 'group') return undefined;
+    if (element.kind === 'more') return this.groupNode(element.group);
     const job = this.store.get(element.id);
     return job && this.groupNode(groupOf(job));
   }
@@ -72,8 +101,22 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsNode>, vsco
       item.contextValue = node.group.startsWith('board:') ? 'omniVideo.group.storyboard' : `omniVideo.group.${node.group}`;
       return item;
     }
+    if (node.kind === 'more') return this.moreItem(node.group);
     const job = this.store.get(node.id);
     return job ? this.jobItem(job) : new vscode.TreeItem('');
+  }
+
+  /** A job row's tooltip, made when the row is hovered rather than for every row of every redraw. */
+  resolveTreeItem(item: vscode.TreeItem, node: JobsNode): vscode.TreeItem {
+    const job = node.kind === 'job' ? this.store.get(node.id) : undefined;
+    if (job) item.tooltip = jobTooltip(job);
+    return item;
+  }
+
+  /** Shows JOBS_PAGE more rows of `group` (the "Show more" row's command). */
+  showMore(group: JobGroup): void {
+    this.limits.set(group, (this.limits.get(group) ?? JOBS_PAGE) + JOBS_PAGE);
+    this.schedule(this.groupNode(group));
   }
 
   private groupNode(group: JobGroup): GroupNode {
@@ -93,16 +136,59 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsNode>, vsco
     return row.node;
   }
 
-  /** Redraws the job's row alone while it stays in its group; the whole tree when the rows change. */
+  private moreNode(group: JobGroup): MoreNode {
+    let node = this.moreRows.get(group);
+    if (!node) this.moreRows.set(group, (node = { kind: 'more', group }));
+    return node;
+  }
+
+  /**
+   * Redraws the job's row alone while it stays in its group; its old and new groups when it moves; the
+   * whole tree when a group appears or empties.
+   */
   private onJobChanged(job: JobRecord): void {
-    const row = this.rows.get(job.id);
+    const previous = this.lastGroups.get(job.id);
     const current = this.store.get(job.id);
-    if (row && current && row.group === groupOf(current)) {
-      this.changed.fire(row.node);
+    const group = current && groupOf(current);
+    if (group) this.lastGroups.set(job.id, group);
+    else this.lastGroups.delete(job.id);
+    const row = this.rows.get(job.id);
+    if (group && previous === group) {
+      // A row past the group's page is not on screen: nothing to redraw.
+      if (row) this.schedule(row.group === group ? row.node : this.groupNode(group));
       return;
     }
     if (!current) this.rows.delete(job.id);
-    this.changed.fire(undefined);
+    if (previous) this.schedule(this.groupNode(previous));
+    if (group) this.schedule(this.groupNode(group));
+    if (!previous && !group) this.schedule(undefined);
+  }
+
+  /** Gathers what to redraw; one redraw after REDRAW_DELAY_MS. */
+  private schedule(node: JobsNode | undefined): void {
+    if (node === undefined) this.pending = 'all';
+    else if (this.pending !== 'all') {
+      this.pending ??= new Set();
+      this.pending.add(node);
+    }
+    this.redraw ??= setTimeout(() => {
+      const pending = this.pending;
+      this.pending = undefined;
+      this.redraw = undefined;
+      const groupsChanged = presentGroups(this.store.list()).join('\n') !== this.shownGroups;
+      this.changed.fire(pending === 'all' || groupsChanged || !pending ? undefined : [...pending]);
+    }, REDRAW_DELAY_MS);
+  }
+
+  private moreItem(group: JobGroup): vscode.TreeItem {
+    const hidden = this.store.list().filter((j) => groupOf(j) === group).length - (this.limits.get(group) ?? JOBS_PAGE);
+    const item = new vscode.TreeItem(vscode.l10n.t('Show {0} more…', Math.min(JOBS_PAGE, hidden)), vscode.TreeItemCollapsibleState.None);
+    item.id = `more:${group}`;
+    item.description = vscode.l10n.t('{0} not shown', hidden);
+    item.iconPath = new vscode.ThemeIcon('ellipsis');
+    item.contextValue = 'omniVideo.more';
+    item.command = { command: 'omniVideo.showMoreJobs', title: vscode.l10n.t('Show More Jobs'), arguments: [group] };
+    return item;
   }
 
   private jobItem(job: JobRecord): vscode.TreeItem {
@@ -113,17 +199,6 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsNode>, vsco
     item.description = describeJobState(job);
     item.iconPath = iconFor(job);
     item.contextValue = `omniVideo.job.${job.phase}`;
-    const tooltip = new vscode.MarkdownString();
-    tooltip.appendText(job.prompt);
-    tooltip.appendMarkdown('\n\n---\n\n');
-    tooltip.appendText(`${describeJobState(job)} · ${job.id}`);
-    if (job.file) tooltip.appendText(`\n${path.basename(job.file)}${job.duration ? ` · ${vscode.l10n.t('{0} s', job.duration.toFixed(1))}` : ''}`);
-    if (job.error) tooltip.appendText(`\n${job.error}`);
-    if (job.phase === 'failed') {
-      const advice = failureAdvice(job.failureKind);
-      tooltip.appendText(`\n\n${advice.sentence} ${advice.action}: ${advice.actionDetail}`);
-    }
-    item.tooltip = tooltip;
     item.accessibilityInformation = { label: `${describeJobState(job)}: ${shortPrompt(job.prompt)}` };
     if (job.phase === 'saved' && job.file) {
       item.command = { command: 'omniVideo.openPreview', title: vscode.l10n.t('Open Preview'), arguments: [vscode.Uri.file(job.file)] };
@@ -134,9 +209,31 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsNode>, vsco
   }
 
   dispose(): void {
+    clearTimeout(this.redraw);
     this.subscription.dispose();
     this.changed.dispose();
   }
+}
+
+/** The groups that hold jobs, in the view's order: running, each storyboard, needing attention, saved. */
+function presentGroups(jobs: readonly JobRecord[]): JobGroup[] {
+  const present = new Set(jobs.map(groupOf));
+  const boards = [...present].filter((g) => g.startsWith('board:')).sort() as JobGroup[];
+  return [STATE_GROUPS[0], ...boards, ...STATE_GROUPS.slice(1)].filter((group) => present.has(group));
+}
+
+function jobTooltip(job: JobRecord): vscode.MarkdownString {
+  const tooltip = new vscode.MarkdownString();
+  tooltip.appendText(job.prompt);
+  tooltip.appendMarkdown('\n\n---\n\n');
+  tooltip.appendText(`${describeJobState(job)} · ${job.id}`);
+  if (job.file) tooltip.appendText(`\n${path.basename(job.file)}${job.duration ? ` · ${vscode.l10n.t('{0} s', job.duration.toFixed(1))}` : ''}`);
+  if (job.error) tooltip.appendText(`\n${job.error}`);
+  if (job.phase === 'failed') {
+    const advice = failureAdvice(job.failureKind);
+    tooltip.appendText(`\n\n${advice.sentence} ${advice.action}: ${advice.actionDetail}`);
+  }
+  return tooltip;
 }
 
 function groupLabel(group: JobGroup): string {

@@ -23,6 +23,7 @@ export function registerJobs(manager: JobManager, flow: GenerationFlow, onJobFin
     'omniVideo.retryJob': (arg) => retryJob(manager, arg),
     'omniVideo.regenerateJob': (arg) => regenerateJob(store, flow, arg),
     'omniVideo.clearFinishedJobs': () => clearFinishedJobs(store),
+    'omniVideo.showMoreJobs': (group) => typeof group === 'string' && tree.showMore(group as Parameters<JobsTreeProvider['showMore']>[0]),
   };
   const view = vscode.window.createTreeView(JOBS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false });
   // Where requests go, when it is not the provider's own address.

@@ -24,6 +24,9 @@ export class JobsStatusBarItem implements vscode.Disposable {
   /** "Harbour: 1/2 shots", for each storyboard whose run is in progress. */
   private boardRuns: string[] = [];
   private pendingRender: ReturnType<typeof setTimeout> | undefined;
+  /** A storyboard changed since its runs were last described. */
+  private boardsChanged = false;
+  private disposed = false;
 
   constructor(
     private readonly store: JobStore,
@@ -32,26 +35,29 @@ export class JobsStatusBarItem implements vscode.Disposable {
     this.item = vscode.window.createStatusBarItem('omniVideo.status', vscode.StatusBarAlignment.Left, 10);
     this.item.name = vscode.l10n.t('Omni Video Jobs');
     this.item.command = 'omniVideo.showJobs';
-    this.subscriptions = [store.onDidChange(() => this.scheduleRender()), ...(boards ? [boards.onDidChange(() => this.readBoards())] : [])];
+    this.subscriptions = [store.onDidChange(() => this.scheduleRender()), ...(boards ? [boards.onDidChange(() => {
+      this.boardsChanged = true;
+      this.scheduleRender();
+    })] : [])];
     this.render();
   }
 
   /**
    * Draws once for a burst of changes: a poll round that changes 500 jobs is one redraw (each redraw
-   * lists the running jobs and is sent to the window), not 500.
+   * lists the running jobs and is sent to the window), not 500; the storyboards' runs are described
+   * (their files read) once for a burst too.
    */
   private scheduleRender(): void {
-    this.pendingRender ??= setTimeout(() => {
+    this.pendingRender ??= setTimeout(async () => {
+      if (this.boardsChanged && this.boards) {
+        this.boardsChanged = false;
+        this.boardRuns = await this.boards.describeRuns().catch(() => this.boardRuns);
+      }
       this.pendingRender = undefined;
+      if (this.disposed) return;
       this.render();
+      if (this.boardsChanged) this.scheduleRender();
     }, RENDER_DELAY_MS);
-  }
-
-  private readBoards(): void {
-    void this.boards?.describeRuns().then((runs) => {
-      this.boardRuns = runs;
-      this.render();
-    });
   }
 
   render(): void {
@@ -91,6 +97,7 @@ export class JobsStatusBarItem implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     clearTimeout(this.pendingRender);
     for (const subscription of this.subscriptions) subscription.dispose();
     this.item.dispose();
