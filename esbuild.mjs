@@ -35,6 +35,16 @@ const targets = [
     // When the bundle starts to evaluate: activate() logs how long loading took (extension.ts).
     banner: { js: 'var __omniVideoLoadStart = performance.now();' },
   },
+  // The film worker's entry (src/core/media/filmInWorker.ts starts it beside the extension bundle);
+  // it loads dist/mediabunny.js like the extension does.
+  {
+    entryPoints: ['src/core/media/filmWorker.ts'],
+    outfile: 'dist/filmWorker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    plugins: [librariesApart],
+  },
   // undici and mediabunny in files of their own, loaded on first use: VS Code would otherwise parse
   // them at every start. mediabunny is MPL-2.0: its licence ships beside it.
   ...APART.map((name) => ({

@@ -51,7 +51,10 @@ let workerBundle: string | undefined;
 async function bundleWorker(dir: string): Promise<void> {
   const esbuild = await import('esbuild');
   workerBundle = path.join(dir, 'worker.cjs');
-  await esbuild.build({ entryPoints: [path.join(repo, 'test', 'bench', 'worker.ts')], outfile: workerBundle, bundle: true, minify: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning', legalComments: 'none' });
+  const options = { bundle: true, minify: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning', legalComments: 'none' } as const;
+  await esbuild.build({ ...options, entryPoints: [path.join(repo, 'test', 'bench', 'worker.ts')], outfile: workerBundle });
+  // Films are assembled on a worker thread whose script lies beside the bundle (src/core/media/filmInWorker.ts).
+  await esbuild.build({ ...options, entryPoints: [path.join(repo, 'src', 'core', 'media', 'filmWorker.ts')], outfile: path.join(dir, 'filmWorker.js') });
 }
 
 async function worker(task: string, args: Record<string, unknown>): Promise<WorkerResult> {

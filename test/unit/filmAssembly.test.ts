@@ -3,37 +3,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { OmniVideoError } from '../../src/core/common/errors';
 import { assembleFilm, chplBox, compareClips, parseChpl, readClipParameters } from '../../src/core/media/filmAssembly';
-import { mediabunny } from '../../src/core/media/mediabunnyLoader';
-import { FIXTURES_DIR, LANDSCAPE_FIXTURE, PORTRAIT_FIXTURE } from '../simulator/server';
+import { LANDSCAPE_FIXTURE, PORTRAIT_FIXTURE } from '../simulator/server';
+import { codecFixture, inspectFilm } from './films';
 import { tempDir } from './helpers';
-
-const codecFixture = (name: string) => path.join(FIXTURES_DIR, 'codecs', name);
-
-/** Packets per track, the duration of each track, and the chapters, read back with mediabunny. */
-async function inspect(file: string) {
-  const mb = mediabunny();
-  const input = new mb.Input({ source: new mb.FilePathSource(file), formats: mb.ALL_FORMATS });
-  try {
-    const count = async (track: InstanceType<typeof mb.InputTrack> | null) => {
-      if (!track) return 0;
-      let n = 0;
-      for await (const _packet of new mb.EncodedPacketSink(track).packets(undefined, undefined, { metadataOnly: true })) n++;
-      return n;
-    };
-    const video = await input.getPrimaryVideoTrack();
-    const audio = await input.getPrimaryAudioTrack();
-    const tags = await input.getMetadataTags();
-    const chpl = tags.raw?.chpl;
-    return {
-      videoPackets: await count(video),
-      audioPackets: await count(audio),
-      videoDuration: await input.computeDuration(video ? [video] : []),
-      chapters: chpl instanceof Uint8Array ? parseChpl(chpl) : [],
-    };
-  } finally {
-    input.dispose();
-  }
-}
 
 describe('Film assembly: takes joined without re-encoding', function () {
   this.timeout(60_000);
@@ -48,11 +20,11 @@ describe('Film assembly: takes joined without re-encoding', function () {
     ['three clips without sound', codecFixture('h264-noaudio.mp4'), 3],
   ] as const) {
     it(`${name}: the frames are the sums, the duration is the sum within one frame, one chapter per clip at its start`, async () => {
-      const one = await inspect(clip);
+      const one = await inspectFilm(clip);
       const titles = ['Dawn', 'Open sea', '黎明'].slice(0, count);
       const film = path.join(dir, 'harbour-film.mp4');
       const assembled = await assembleFilm(titles.map((title) => ({ path: clip, title })), film);
-      const joined = await inspect(film);
+      const joined = await inspectFilm(film);
       assert.equal(joined.videoPackets, one.videoPackets * count, 'every video frame, once');
       // Each clip after the first loses its audio priming frame, which lies before its start.
       assert.equal(joined.audioPackets, one.audioPackets ? one.audioPackets * count - (count - 1) : 0);

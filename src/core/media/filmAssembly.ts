@@ -121,7 +121,7 @@ export async function assembleFilm(
     throw new OmniVideoError('badRequest', l10n.t('These clips cannot be joined without re-encoding, because they differ from the first one: {0}.', lines.join('; ')));
   }
   const mb = mediabunny();
-  const temporary = path.join(path.dirname(destination), `.${path.basename(destination)}.${process.pid}-${Date.now()}.part`);
+  const temporary = temporaryFilmPath(destination);
   const first = parameters[0];
   const output = new mb.Output({
     // Metadata in moov/udta, where the chapter box (chpl) goes; moov at the end: written as it goes.
@@ -151,6 +151,21 @@ export async function assembleFilm(
     throw new OmniVideoError('filesystem', l10n.t('The film could not be written: {0}', (error as Error).message), { cause: error });
   }
   return { starts, duration: filmEnd };
+}
+
+/**
+ * Where a film is written before it is renamed into place: beside it, hidden, named by the process and
+ * the time it was begun (worker threads share their process's pid, so the time tells two apart).
+ */
+export function temporaryFilmPath(destination: string, time = Date.now()): string {
+  return path.join(path.dirname(destination), `.${path.basename(destination)}.${process.pid}-${time}.part`);
+}
+
+/** When the temporary file `name` (in the destination's folder) of `destination` was begun by this process, if it is one. */
+export function temporaryFilmTime(destination: string, name: string): number | undefined {
+  const prefix = `.${path.basename(destination)}.${process.pid}-`;
+  const time = name.startsWith(prefix) && name.endsWith('.part') ? name.slice(prefix.length, -'.part'.length) : '';
+  return /^\d+$/.test(time) ? Number(time) : undefined;
 }
 
 /**

@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import { OmniVideoError, describeError } from '../../core/common/errors';
 import type { Logger } from '../../core/common/logger';
 import { findFfmpeg } from '../../core/media/ffmpeg';
-import { assembleFilm, reencodeFilm, type AssembledFilm, type FilmClip } from '../../core/media/filmAssembly';
+import { reencodeFilm, type AssembledFilm, type FilmClip } from '../../core/media/filmAssembly';
+import { assembleFilmInWorker } from '../../core/media/filmInWorker';
 import { filmPathsFor, writeFilmSidecar } from '../../core/storyboard/film';
 import type { BoardService } from './boardService';
 
@@ -40,7 +41,9 @@ export async function assembleBoardFilm(
           if (percent > reported) progress.report({ increment: percent - reported });
           reported = percent;
         };
-        return method === 'copy' ? assembleFilm(clips, film, { signal: abort.signal, onProgress }) : reencodeFilm(clips, film, { ffmpeg: ffmpeg!, signal: abort.signal });
+        return method === 'copy'
+          ? assembleFilmInWorker(clips, film, { signal: abort.signal, onProgress, translations: vscode.l10n.bundle })
+          : reencodeFilm(clips, film, { ffmpeg: ffmpeg!, signal: abort.signal });
       },
     );
   let assembled: AssembledFilm;
