@@ -9,18 +9,24 @@ const production = process.argv.includes('--production');
 
 /**
  * Libraries loaded on first use rather than at start (src/core/api/undiciLoader.ts,
- * src/core/media/mediabunnyLoader.ts): `require('undici')` in the extension bundle becomes
- * `require('./undici.js')`, a bundle of its own beside it, and so for mediabunny.
+ * src/core/media/mediabunnyLoader.ts): the `require` of each in the extension bundle becomes one of
+ * `./<name>.js`, a bundle of its own beside it. For undici that bundle holds only the parts we use
+ * (src/core/api/undiciParts.ts), not its whole index.
  */
-const APART = ['undici', 'mediabunny'];
+const require = createRequire(import.meta.url);
+const APART = [
+  { name: 'undici', request: './undiciParts', entry: 'src/core/api/undiciParts.ts' },
+  { name: 'mediabunny', request: 'mediabunny', entry: require.resolve('mediabunny') },
+];
 /** @type {esbuild.Plugin} */
 const librariesApart = {
   name: 'libraries-apart',
   setup(build) {
-    build.onResolve({ filter: new RegExp(`^(${APART.join('|')})$`) }, (args) => ({ path: `./${args.path}.js`, external: true }));
+    for (const { name, request } of APART) {
+      build.onResolve({ filter: new RegExp(`^${request.replace(/[./]/g, (c) => `\\${c}`)}$`) }, () => ({ path: `./${name}.js`, external: true }));
+    }
   },
 };
-const require = createRequire(import.meta.url);
 
 /** @type {esbuild.BuildOptions[]} */
 const targets = [
@@ -47,8 +53,8 @@ const targets = [
   },
   // undici and mediabunny in files of their own, loaded on first use: VS Code would otherwise parse
   // them at every start. mediabunny is MPL-2.0: its licence ships beside it.
-  ...APART.map((name) => ({
-    entryPoints: [require.resolve(name)],
+  ...APART.map(({ name, entry }) => ({
+    entryPoints: [entry],
     outfile: `dist/${name}.js`,
     platform: 'node',
     format: 'cjs',

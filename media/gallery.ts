@@ -63,6 +63,22 @@ const lazy = new IntersectionObserver(
   { rootMargin: '300px 0px' },
 );
 
+let dates: { language: string; format: Intl.DateTimeFormat } | undefined;
+/** As toLocaleString() in VS Code's language, one formatter for every card. */
+function dateFormat(language: string): Intl.DateTimeFormat {
+  if (dates?.language !== language) {
+    const options = { year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' } as const;
+    let format: Intl.DateTimeFormat;
+    try {
+      format = new Intl.DateTimeFormat(language, options);
+    } catch {
+      format = new Intl.DateTimeFormat(undefined, options); // a language tag the browser does not know
+    }
+    dates = { language, format };
+  }
+  return dates.format;
+}
+
 /** The cards already made, by what they show: a rescan keeps them (and their loaded thumbnails). */
 const cards = new Map<string, HTMLElement>();
 const cardKey = (entry: GalleryEntry) => [entry.src, entry.prompt, entry.created, entry.seconds, entry.size, entry.mode].join('\n');
@@ -100,7 +116,8 @@ function card(entry: GalleryEntry, state: GalleryState): HTMLElement {
   open.addEventListener('focus', play);
   open.addEventListener('blur', stop);
 
-  const meta = el('div', { className: 'meta', text: [entry.created, entry.seconds, entry.size, entry.mode].filter(Boolean).join(' · ') });
+  const created = entry.created === undefined ? undefined : dateFormat(state.language).format(entry.created);
+  const meta = el('div', { className: 'meta', text: [created, entry.seconds, entry.size, entry.mode].filter(Boolean).join(' · ') });
   const actions = el('div', { className: 'actions' });
   for (const [label, type] of [
     [l.copyPrompt, 'copyPrompt'],

@@ -12,28 +12,44 @@ export class ApiKeyStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly subscription: vscode.Disposable;
+  /**
+   * The stored key, read once until it changes (in this window or another): every request asks for
+   * it, and each read of the secret storage is a round trip to the window (500 jobs polled, 500 reads).
+   */
+  private stored: Promise<string | undefined> | undefined;
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly globalState: vscode.Memento,
   ) {
     this.subscription = secrets.onDidChange((e) => {
-      if (e.key === SECRET_KEY) this.changed.fire();
+      if (e.key !== SECRET_KEY) return;
+      this.stored = undefined;
+      this.changed.fire();
     });
   }
 
   async get(): Promise<string | undefined> {
-    const stored = (await this.secrets.get(SECRET_KEY))?.trim();
+    const read = (this.stored ??= Promise.resolve(this.secrets.get(SECRET_KEY)).then((value) => value?.trim()));
+    // A failed read is not kept: the next request reads again.
+    const stored = await read.catch((error: unknown) => {
+      if (this.stored === read) this.stored = undefined;
+      throw error;
+    });
     return stored || process.env[API_KEY_ENV]?.trim() || undefined;
   }
 
   async set(key: string): Promise<void> {
+    this.stored = undefined;
     await this.secrets.store(SECRET_KEY, key.trim());
+    this.stored = undefined;
     await this.globalState.update(HAD_KEY, true);
   }
 
   async clear(): Promise<void> {
+    this.stored = undefined;
     await this.secrets.delete(SECRET_KEY);
+    this.stored = undefined;
     await this.globalState.update(HAD_KEY, false);
   }
 

@@ -11,7 +11,8 @@ export interface GalleryEntry {
   mode?: string;
   seconds?: string;
   size?: string;
-  created?: string;
+  /** When it was made (milliseconds since 1970): the page formats it, in `GalleryState.language`. */
+  created?: number;
 }
 
 export type GalleryLabels = Record<'title' | 'filter' | 'filterPlaceholder' | 'count' | 'refresh' | 'empty' | 'noMatch' | 'generate' | 'open' | 'copyPrompt' | 'reveal' | 'scanning', string>;
@@ -20,6 +21,8 @@ export interface GalleryState {
   entries: GalleryEntry[];
   scanning: boolean;
   labels: GalleryLabels;
+  /** VS Code's display language, for the dates. */
+  language: string;
 }
 
 export type HostToGallery = { type: 'state'; state: GalleryState };

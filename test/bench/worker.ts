@@ -10,7 +10,7 @@ import { prepareMedia } from '../../src/core/api/mediaInput';
 import { buildModeRequest } from '../../src/core/api/modeRequests';
 import { jsonBody } from '../../src/core/api/requestBody';
 import { parseGenerationParams } from '../../src/core/api/requestBuilder';
-import { undici } from '../../src/core/api/undiciLoader';
+import * as undiciPackage from 'undici';
 import { assembleFilmInWorker } from '../../src/core/media/filmInWorker';
 import { readVideoCodecs } from '../../src/core/media/videoCodecs';
 import { measure } from './measure';
@@ -41,8 +41,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * warm-up's agent is closed, so the measured requests open new connections, as curl does.
  */
 async function warmUp(args: Args): Promise<void> {
-  const agent = new (undici().Agent)();
-  await undici().request(`${args.apiBaseUrl}/videos/warm-up`, { dispatcher: agent, headers: { authorization: `Bearer ${args.token}` } }).then((r) => r.body.dump());
+  const agent = new (undiciPackage.Agent)();
+  await undiciPackage.request(`${args.apiBaseUrl}/videos/warm-up`, { dispatcher: agent, headers: { authorization: `Bearer ${args.token}` } }).then((r) => r.body.dump());
   await agent.close();
   await sleep(600);
 }
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     case 'download-bare': {
       // undici alone, for reference: the same two requests and a pipeline into the file, no checks,
       // with the client's 1 MB file buffer or Node's default (16 KB).
-      const u = undici();
+      const u = undiciPackage;
       result = await measure(async () => {
         const redirect = await u.request(`${args.apiBaseUrl}/videos/${args.id}/content`, { headers: { authorization: `Bearer ${args.token}` } });
         await redirect.body.dump();
@@ -103,7 +103,7 @@ async function main(): Promise<void> {
     }
     case 'upload-bare': {
       // undici alone, for reference: the finished body (the file curl sends), already in memory.
-      const u = undici();
+      const u = undiciPackage;
       const body = await readFile(args.dest!);
       result = await measure(async () => {
         const response = await u.request(`${args.apiBaseUrl}/videos`, { method: 'POST', headers: { authorization: `Bearer ${args.token}`, 'content-type': 'application/json' }, body });
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
     }
     case 'upload-string': {
       // The usual way, for reference: each file read whole, base64 strings, one JSON string, sent.
-      const u = undici();
+      const u = undiciPackage;
       result = await measure(async () => {
         const body: Record<string, unknown> = { model: 'omni-fast', prompt: 'bench upload', seconds: '4', aspect_ratio: '16:9' };
         const uris = await Promise.all(args.files!.map(async (f) => `data:${f.role === 'video' ? 'video/mp4' : 'image/png'};base64,${(await readFile(f.path)).toString('base64')}`));

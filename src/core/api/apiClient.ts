@@ -40,6 +40,9 @@ const MAX_ERROR_BODY = 64 * 1024;
  * The only module that talks to the omni-fast API. It never imports `vscode`, parses every answer with
  * zod, and turns every failure into an OmniVideoError with a message a user can act on.
  */
+/** The dispatcher of clients given none (tests, the bench), shared as undici's global one would be. */
+let defaultDispatcher: Dispatcher | undefined;
+
 export class OmniVideoClient {
   private readonly baseUrl: URL;
   private readonly logger: Logger;
@@ -175,6 +178,11 @@ export class OmniVideoClient {
     return { bytes: received, contentType };
   }
 
+  /** Where requests go: the dispatcher given (the proxy-aware one, in the extension), else one of our own. */
+  private dispatcher(): Dispatcher {
+    return this.options.dispatcher ?? (defaultDispatcher ??= new (undici().Agent)());
+  }
+
   private url(relative: string): URL {
     const base = this.baseUrl.href.endsWith('/') ? this.baseUrl.href : `${this.baseUrl.href}/`;
     return new URL(relative, base);
@@ -207,14 +215,15 @@ export class OmniVideoClient {
       if (body !== undefined && typeof body !== 'string') headers['content-length'] = String(body.length);
       let response: Dispatcher.ResponseData;
       try {
-        response = await undici().request(current, {
-          method: currentMethod,
+        response = await this.dispatcher().request({
+          origin: current.origin,
+          path: `${current.pathname}${current.search}`,
+          method: currentMethod as Dispatcher.HttpMethod,
           headers,
           // undici takes an async iterable as a body (documented; its typings lag). Unlike a Readable,
           // which would turn each base64 string into a Buffer, it hands the strings to the socket.
           body: body === undefined || typeof body === 'string' ? body : (body.chunks() as unknown as Readable),
           signal: options.signal,
-          dispatcher: this.options.dispatcher,
           headersTimeout: this.timeoutMs,
           bodyTimeout: this.timeoutMs,
         });

@@ -1,14 +1,17 @@
 import type * as Undici from 'undici';
 
-let loaded: typeof Undici | undefined;
+/** The parts of undici the extension uses: all that dist/undici.js holds (undiciParts.ts). */
+export type UndiciParts = Pick<typeof Undici, 'Dispatcher' | 'Agent' | 'ProxyAgent' | 'EnvHttpProxyAgent'>;
+
+let loaded: UndiciParts | undefined;
 
 /**
- * undici, loaded on first use rather than when the extension loads: it is about half of the code and
- * nothing needs it before the first request. The build puts it in a file of its own, dist/undici.js,
+ * undici, loaded on first use rather than when the extension loads: nothing needs it before the first
+ * request. The build puts the parts we use (undiciParts.ts) in a file of their own, dist/undici.js,
  * and turns this `require` into one of that file (esbuild.mjs), so VS Code does not even parse it at
- * start; run from the sources (tests, bench) it is the package itself.
+ * start. Run from the sources (tests, bench) it is the same parts.
  */
-export function undici(): typeof Undici {
+export function undici(): UndiciParts {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (loaded ??= require('undici') as typeof Undici);
+  return (loaded ??= require('./undiciParts') as UndiciParts);
 }

@@ -15,6 +15,9 @@ import { WebviewHost } from '../../webview/webviewHost';
 /** How long formatting cards may hold the extension host before it lets other work in. */
 const RENDER_SLICE_MS = 5;
 
+/** How long the files must stay unchanged before the gallery scans again. */
+const RESCAN_QUIET_MS = 400;
+
 /** A generated video found in the workspace: the file and its sidecar. */
 interface Found {
   file: vscode.Uri;
@@ -82,11 +85,10 @@ export class GalleryView extends WebviewHost<GalleryToHost, HostToGallery> {
   private readonly entries = new WeakMap<Sidecar, GalleryEntry>();
   /** Renders started, so that an unfinished one knows a newer one replaced it. */
   private renders = 0;
-  /** As toLocaleString(), made once: a new formatter per card costs a thousand cards a second. */
-  private readonly dates = new Intl.DateTimeFormat(vscode.env.language, { year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
   private scanning = false;
   private scanId = 0;
   private rescanTimer: NodeJS.Timeout | undefined;
+  private rescanDue = 0;
 
   constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, store: JobStore, logger: Logger) {
     super(panel, extensionUri, { name: 'the gallery', page: { script: 'gallery.js', style: 'gallery.css', title: vscode.l10n.t('Video Gallery') }, schema: galleryToHostSchema, logger });
@@ -107,9 +109,24 @@ export class GalleryView extends WebviewHost<GalleryToHost, HostToGallery> {
     return this.found.map((f) => f.file);
   }
 
+  /**
+   * Scans again once changes stop for RESCAN_QUIET_MS. A thousand files written at once are a thousand
+   * events: each only moves the time the scan is due, and the one timer checks it when it fires
+   * (clearing and setting a timer per event held the extension host for 30 ms and more).
+   */
   private scheduleRescan(): void {
-    clearTimeout(this.rescanTimer);
-    this.rescanTimer = setTimeout(() => void this.scan(), 400);
+    this.rescanDue = performance.now() + RESCAN_QUIET_MS;
+    if (this.rescanTimer) return;
+    const check = () => {
+      const wait = this.rescanDue - performance.now();
+      if (wait > 1) {
+        this.rescanTimer = setTimeout(check, wait);
+        return;
+      }
+      this.rescanTimer = undefined;
+      void this.scan();
+    };
+    this.rescanTimer = setTimeout(check, RESCAN_QUIET_MS);
   }
 
   async scan(): Promise<void> {
@@ -187,7 +204,7 @@ export class GalleryView extends WebviewHost<GalleryToHost, HostToGallery> {
       }
       entries.push(entry);
     }
-    this.postState({ type: 'state', state: { entries, scanning: this.scanning, labels: labels() } });
+    this.postState({ type: 'state', state: { entries, scanning: this.scanning, labels: labels(), language: vscode.env.language } });
   }
 
   /** What a card shows of a video; kept per sidecar read, so a rescan formats only what changed. */
@@ -208,7 +225,8 @@ export class GalleryView extends WebviewHost<GalleryToHost, HostToGallery> {
           ? vscode.l10n.t('{0} s', String(seconds))
           : undefined,
       size: typeof size === 'string' ? size : undefined,
-      created: Number.isFinite(created) ? this.dates.format(created) : undefined,
+      // Formatted by the page: a date formatter's first use costs the extension host 10–30 ms.
+      created: Number.isFinite(created) ? created : undefined,
     };
   }
 }

@@ -77,22 +77,21 @@ export class JobsStatusBarItem implements vscode.Disposable {
     if (queued) parts.push(vscode.l10n.t('{0} queued', queued));
     if (downloading) parts.push(vscode.l10n.t('{0} downloading', downloading));
     parts.unshift(...this.boardRuns);
-    this.item.text = `$(loading~spin) ${vscode.l10n.t('Omni Video')}: ${parts.join(', ')}`;
-    this.item.accessibilityInformation = { label: vscode.l10n.t('Omni Video jobs: {0}', parts.join(', ')), role: 'button' };
-    const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.isTrusted = false;
-    tooltip.supportHtml = false;
-    tooltip.appendMarkdown(`**${vscode.l10n.t('Omni Video jobs')}**\n\n`);
-    for (const job of active.slice(0, TOOLTIP_JOBS)) {
-      tooltip.appendMarkdown('- ');
-      tooltip.appendText(`${describeJobState(job)} — ${shortPrompt(job.prompt, 50)}`);
-      tooltip.appendMarkdown('\n');
+    // Each change is sent to the window: only what differs is set.
+    const text = `$(loading~spin) ${vscode.l10n.t('Omni Video')}: ${parts.join(', ')}`;
+    if (this.item.text !== text) {
+      this.item.text = text;
+      this.item.accessibilityInformation = { label: vscode.l10n.t('Omni Video jobs: {0}', parts.join(', ')), role: 'button' };
     }
-    if (active.length > TOOLTIP_JOBS) tooltip.appendText(`${vscode.l10n.t('and {0} more in the jobs view', active.length - TOOLTIP_JOBS)}\n`);
+    // Plain text: a MarkdownString is parsed again in the extension host on every redraw.
+    const lines = [vscode.l10n.t('Omni Video jobs'), ''];
+    for (const job of active.slice(0, TOOLTIP_JOBS)) lines.push(`• ${describeJobState(job)} — ${shortPrompt(job.prompt, 50)}`);
+    if (active.length > TOOLTIP_JOBS) lines.push(vscode.l10n.t('and {0} more in the jobs view', active.length - TOOLTIP_JOBS));
     const host = customApiHost();
-    if (host) tooltip.appendText(`\n${vscode.l10n.t('Requests go to {0} (omniVideo.baseUrl).', host)}\n`);
-    tooltip.appendMarkdown(`\n${vscode.l10n.t('Click to show the jobs view.')}`);
-    this.item.tooltip = tooltip;
+    if (host) lines.push('', vscode.l10n.t('Requests go to {0} (omniVideo.baseUrl).', host));
+    lines.push('', vscode.l10n.t('Click to show the jobs view.'));
+    const tooltip = lines.join('\n');
+    if (this.item.tooltip !== tooltip) this.item.tooltip = tooltip;
     this.item.show();
   }
 
