@@ -79,6 +79,10 @@ export function writeUserSettings(userDataDir: string, apiBaseUrl: string, pollI
     // The run directory is inside this repository: without this, a "git repository found in the
     // parent folders" notification covers the bottom right of every screenshot.
     'git.openRepositoryInParentFolders': 'never',
+    // code-server's extension host looks for new listening ports to forward by spawning a process
+    // scan every few seconds (50–100 ms of the extension host's thread each time): the simulator and
+    // the probe listen here, and the event-loop figures are to measure our work (docs/test-host.md).
+    'remote.autoForwardPorts': false,
   };
   const file = path.join(userDataDir, 'User', 'settings.json');
   fs.mkdirSync(path.dirname(file), { recursive: true });
