@@ -254,6 +254,7 @@ describe('At scale', function () {
         await probe.press('End');
         const hidden = Number(moreRow(await probe.waitFor(() => probe.domText(JOBS_ROWS), (r) => moreRow(r) !== undefined, 'the "Show more" row at the end of the saved group'))![1]);
         assert.ok(hidden >= MANY_JOBS - 100, `the saved group hides all but its newest 100: ${hidden} not shown`);
+        await probe.screenshot('many-jobs-show-more');
         await probe.press('Enter');
         // The new last row is 100 rows further down: End again until it is there.
         await probe.waitFor(() => probe.press('End').then(() => probe.domText(JOBS_ROWS)), (r) => Number(moreRow(r)?.[1]) === hidden - 100, `"Show more" showing 100 more of ${hidden}`);
