@@ -10,13 +10,13 @@ const production = process.argv.includes('--production');
 /**
  * Libraries loaded on first use rather than at start (src/core/api/undiciLoader.ts,
  * src/core/media/mediabunnyLoader.ts): the `require` of each in the extension bundle becomes one of
- * `./<name>.js`, a bundle of its own beside it. For undici that bundle holds only the parts we use
- * (src/core/api/undiciParts.ts), not its whole index.
+ * `./<name>.js`, a bundle of its own beside it, which holds only the parts we use
+ * (src/core/api/undiciParts.ts, src/core/media/mediabunnyParts.ts), not the library's whole index.
  */
 const require = createRequire(import.meta.url);
 const APART = [
   { name: 'undici', request: './undiciParts', entry: 'src/core/api/undiciParts.ts' },
-  { name: 'mediabunny', request: 'mediabunny', entry: require.resolve('mediabunny') },
+  { name: 'mediabunny', request: './mediabunnyParts', entry: 'src/core/media/mediabunnyParts.ts' },
 ];
 /** @type {esbuild.Plugin} */
 const librariesApart = {

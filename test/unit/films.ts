@@ -1,14 +1,13 @@
 import * as path from 'node:path';
 import { parseChpl } from '../../src/core/media/filmAssembly';
-import { mediabunny } from '../../src/core/media/mediabunnyLoader';
+import * as mb from 'mediabunny';
 import { FIXTURES_DIR } from '../simulator/server';
 
 /** A clip of test/fixtures/codecs (make-fixtures.sh). */
 export const codecFixture = (name: string) => path.join(FIXTURES_DIR, 'codecs', name);
 
-/** Packets per track, the duration of each track, and the chapters, read back with mediabunny. */
+/** Packets per track, the duration of each track, and the chapters, read back with mediabunny's whole package. */
 export async function inspectFilm(file: string) {
-  const mb = mediabunny();
   const input = new mb.Input({ source: new mb.FilePathSource(file), formats: mb.ALL_FORMATS });
   try {
     const count = async (track: InstanceType<typeof mb.InputTrack> | null) => {

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { loopGuardedSource, mediabunny } from './mediabunnyLoader';
+import { loopGuardedSource, mediabunny, videoFormats } from './mediabunnyLoader';
 import { MAX_MOOV_BYTES } from './videoCodecs';
 
 /**
@@ -9,7 +9,7 @@ import { MAX_MOOV_BYTES } from './videoCodecs';
  * the preview asks this of every file it shows.
  */
 export async function readVideoDuration(file: string): Promise<number | undefined> {
-  const { Input, ALL_FORMATS } = mediabunny();
+  const { Input } = mediabunny();
   const handle = await open(file, 'r').catch(() => undefined);
   if (!handle) return undefined;
   try {
@@ -22,7 +22,7 @@ export async function readVideoDuration(file: string): Promise<number | undefine
       },
       MAX_MOOV_BYTES,
     );
-    const input = new Input({ source, formats: ALL_FORMATS });
+    const input = new Input({ source, formats: videoFormats() });
     try {
       const seconds = await input.computeDuration();
       return Number.isFinite(seconds) && seconds > 0 ? seconds : undefined;

@@ -11,7 +11,7 @@ import type * as Mediabunny from 'mediabunny';
 import { OmniVideoError } from '../common/errors';
 import { l10n } from '../common/l10n';
 import { runFfmpeg } from './ffmpeg';
-import { mediabunny } from './mediabunnyLoader';
+import { mediabunny, videoFormats } from './mediabunnyLoader';
 
 /** The longest stretch the packet copy runs before it lets other work in. */
 const SLICE_MS = 5;
@@ -45,8 +45,8 @@ export interface AssembledFilm {
 
 /** Reads what decides whether clips can be joined without re-encoding. */
 export async function readClipParameters(file: string): Promise<ClipParameters> {
-  const { Input, FilePathSource, ALL_FORMATS } = mediabunny();
-  const input = new Input({ source: new FilePathSource(file, { maxCacheSize: 2 * 1024 * 1024 }), formats: ALL_FORMATS });
+  const { Input, FilePathSource } = mediabunny();
+  const input = new Input({ source: new FilePathSource(file, { maxCacheSize: 2 * 1024 * 1024 }), formats: videoFormats() });
   try {
     const video = await input.getPrimaryVideoTrack();
     if (!video) throw new OmniVideoError('badRequest', l10n.t('{0} has no video track.', path.basename(file)));
@@ -184,7 +184,7 @@ async function copyClip(
   onTime: (seconds: number) => void,
 ): Promise<number> {
   const mb = mediabunny();
-  const input = new mb.Input({ source: new mb.FilePathSource(file, { maxCacheSize: 2 * 1024 * 1024 }), formats: mb.ALL_FORMATS });
+  const input = new mb.Input({ source: new mb.FilePathSource(file, { maxCacheSize: 2 * 1024 * 1024 }), formats: videoFormats() });
   try {
     const video = (await input.getPrimaryVideoTrack())!;
     const audio = audioSource ? await input.getPrimaryAudioTrack() : null;

@@ -1,20 +1,30 @@
 import type * as Mediabunny from 'mediabunny';
 
-let loaded: typeof Mediabunny | undefined;
+/** The parts of mediabunny the extension uses: all that dist/mediabunny.js holds (mediabunnyParts.ts). */
+export type MediabunnyParts = typeof import('./mediabunnyParts');
+
+let loaded: MediabunnyParts | undefined;
 
 /**
- * mediabunny (MPL-2.0), loaded on first use, like undici (core/api/undiciLoader.ts): the build puts it
- * in dist/mediabunny.js, so activation does not parse it; run from the sources it is the package.
+ * mediabunny (MPL-2.0), loaded on first use, like undici (core/api/undiciLoader.ts): the build puts the
+ * parts we use (mediabunnyParts.ts) in dist/mediabunny.js, so activation does not parse it; run from
+ * the sources it is the same parts.
  * Its warnings (a codec it does not know, an encryption scheme it cannot decrypt) are not printed: they
  * would land in the extension host's console, and what matters reaches the user as our own messages.
  */
-export function mediabunny(): typeof Mediabunny {
+export function mediabunny(): MediabunnyParts {
   if (!loaded) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    loaded = require('mediabunny') as typeof Mediabunny;
+    loaded = require('./mediabunnyParts') as MediabunnyParts;
     loaded.Logging.level = loaded.LogLevel.Errors;
   }
   return loaded;
+}
+
+/** The containers a video of ours comes in (VIDEO_EXTENSIONS: MP4, QuickTime, Matroska and WebM). */
+export function videoFormats(): Mediabunny.InputFormat[] {
+  const { MP4, QTFF, MATROSKA, WEBM } = mediabunny();
+  return [MP4, QTFF, MATROSKA, WEBM];
 }
 
 /**
