@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as inspector from 'node:inspector';
 import * as path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { OmniVideoApi } from '../../src/api/publicApi';
 import { makeGeneratedVideos } from '../fixtures/generatedVideos';
@@ -73,12 +73,19 @@ async function eventLoopDuring<T>(task: () => Promise<T>, name: string): Promise
     await post('Profiler.enable');
     await post('Profiler.start');
   }
+  // The garbage collector's pauses meanwhile: the whole extension host's heap, not only ours.
+  const pauses: number[] = [];
+  const gc = new PerformanceObserver((list) => pauses.push(...list.getEntries().map((entry) => entry.duration)));
+  gc.observe({ entryTypes: ['gc'] });
   delay.enable();
   try {
     const value = await task();
     return { value, p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 };
   } finally {
     delay.disable();
+    gc.disconnect();
+    const longest = pauses.sort((a, b) => b - a).slice(0, 3);
+    console.log(`      garbage collection meanwhile: ${pauses.length} pauses, ${pauses.reduce((sum, d) => sum + d, 0).toFixed(0)} ms in all, the longest ${longest.map((d) => d.toFixed(1)).join(', ')} ms`);
     clearInterval(watch);
     if (session) {
       const { profile } = (await post('Profiler.stop')) as { profile: unknown };
