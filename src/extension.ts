@@ -21,6 +21,7 @@ import { RequestDocuments } from './generation/requestDocuments';
 import { ApiKeyStore } from './host/apiKeyStore';
 import { onDidRunCommand } from './host/commands';
 import { apiClientFactory } from './host/network';
+import { registerLiveObjects } from './webview/liveObjects';
 import { cacheSettings, readSettings } from './host/settings';
 import { showError } from './host/showError';
 import { WalkthroughProgress } from './host/walkthroughProgress';
@@ -75,6 +76,7 @@ export function activate(context: vscode.ExtensionContext): OmniVideoApi {
     registerChain({ frames: previews, panel, flow, store, logger: log }),
     registerGallery(context, store, log),
     registerUsage(context, ledger, log),
+    registerLiveObjects(store),
   );
   manager.resume();
   const api = createPublicApi(manager, service, ledger, storyboards, context.subscriptions);

@@ -9,6 +9,8 @@ export const GALLERY_VIEW_TYPE = 'omniVideo.gallery';
 export const USAGE_VIEW_TYPE = 'omniVideo.usage';
 export const COMPARE_VIEW_TYPE = 'omniVideo.compareTakes';
 export const JOBS_VIEW_ID = 'omniVideo.jobs';
+/** Internal, not contributed: the counts of live objects (src/webview/liveObjects.ts). */
+export const LIVE_OBJECTS_COMMAND = 'omniVideo.internal.liveObjects';
 
 /** The file types media slots, pickers and the explorer menus take (read from the bytes before sending). */
 export const IMAGE_EXTENSIONS: readonly string[] = ['png', 'jpg', 'jpeg', 'webp', 'gif'];

@@ -21,6 +21,14 @@ export interface WebviewHostConfig<FromPage extends PageMessage> {
  * sent again on every `ready`, not ready while hidden, disposal with the panel (docs/how-to-add-a-webview.md).
  */
 export abstract class WebviewHost<FromPage extends PageMessage, ToPage> implements vscode.Disposable {
+  /** The hosts not disposed yet, for `liveWebviewHosts()`. */
+  private static readonly live = new Set<WebviewHost<PageMessage, unknown>>();
+
+  /** How many webview hosts are alive and how many disposables they hold (a leak would grow them). */
+  static counts(): { webviewHosts: number; webviewDisposables: number } {
+    return { webviewHosts: WebviewHost.live.size, webviewDisposables: [...WebviewHost.live].reduce((sum, host) => sum + host.disposables.length, 0) };
+  }
+
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
   private disposed = false;
@@ -34,6 +42,7 @@ export abstract class WebviewHost<FromPage extends PageMessage, ToPage> implemen
     private readonly config: WebviewHostConfig<FromPage>,
   ) {
     this.logger = config.logger;
+    WebviewHost.live.add(this as WebviewHost<PageMessage, unknown>);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon-video.svg');
     this._register(panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
     this._register(
@@ -118,6 +127,7 @@ export abstract class WebviewHost<FromPage extends PageMessage, ToPage> implemen
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    WebviewHost.live.delete(this as WebviewHost<PageMessage, unknown>);
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
   }
 }

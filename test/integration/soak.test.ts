@@ -1,13 +1,16 @@
 // A long session, in the real host: many jobs through the simulator, and many opens and closes of the
-// preview, the panel and the gallery. The extension host's heap (after a full GC) and its count of
-// active handles (timers, sockets, watchers) are read before and after, and must not grow beyond a
-// bound. CI runs a small version (20 jobs, 3 opens of each); `npm run soak` the long one (200 jobs,
+// preview, the panel and the gallery. The extension host's heap (after a full GC), its count of
+// active handles (timers, sockets, watchers), and our live listeners and disposables (the job list's
+// listeners, the webview hosts and what they hold) are read before and after, and must not grow
+// beyond a bound. CI runs a small version (20 jobs, 3 opens of each); `npm run soak` the long one (200 jobs,
 // 100 opens of each).
 import * as assert from 'node:assert/strict';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import * as vscode from 'vscode';
 import type { OmniVideoApi } from '../../src/api/publicApi';
+import { LIVE_OBJECTS_COMMAND } from '../../src/shared/ids';
+import type { LiveObjects } from '../../src/webview/liveObjects';
 import { probe, skipWithoutProbe, WEBVIEW_START_MS } from './probe';
 import { withoutPreviewOnComplete } from './workspaceFiles';
 import { activateWithSimulatorKey } from './extension';
@@ -19,14 +22,17 @@ v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
 
 /** The extension host's heap after full collections, and its active handles. */
-async function footprint(): Promise<{ heapMb: number; handles: number }> {
+async function footprint(): Promise<{ heapMb: number; handles: number; live: LiveObjects }> {
   for (let i = 0; i < 3; i++) {
     gc();
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const handles = (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles().length;
-  return { heapMb: process.memoryUsage().heapUsed / 1e6, handles };
+  const live = (await vscode.commands.executeCommand<LiveObjects>(LIVE_OBJECTS_COMMAND))!;
+  return { heapMb: process.memoryUsage().heapUsed / 1e6, handles, live };
 }
+
+const describeLive = (live: LiveObjects) => `${live.jobListeners} job-list listeners, ${live.webviewHosts} webview hosts holding ${live.webviewDisposables} disposables`;
 
 describe('Soak: a long session', function () {
   // Each open may wait up to 30 s for the browser host's webview worker (docs/test-host.md).
@@ -79,9 +85,13 @@ describe('Soak: a long session', function () {
     console.log(`      ${JOBS} jobs and ${OPENS} × 3 webview opens in ${((performance.now() - started) / 1000).toFixed(0)} s`);
     console.log(`      heap after GC: ${before.heapMb.toFixed(1)} MB before, ${afterJobs.heapMb.toFixed(1)} MB after the jobs, ${after.heapMb.toFixed(1)} MB after the opens`);
     console.log(`      active handles: ${before.handles} before, ${afterJobs.handles} after the jobs, ${after.handles} after the opens`);
+    console.log(`      listeners and disposables: ${describeLive(before.live)} before; ${describeLive(afterJobs.live)} after the jobs; ${describeLive(after.live)} after the opens`);
     // Bounds: each finished job stays listed (its record, a few KB); webviews leave nothing behind.
     assert.ok(afterJobs.heapMb - before.heapMb <= 8 + JOBS * 0.02, `the jobs grew the heap by ${(afterJobs.heapMb - before.heapMb).toFixed(1)} MB`);
     assert.ok(after.heapMb - afterJobs.heapMb <= 6, `the opens grew the heap by ${(after.heapMb - afterJobs.heapMb).toFixed(1)} MB`);
     assert.ok(after.handles <= before.handles + 3, `handles: ${before.handles} → ${after.handles}`);
+    // Every webview is closed before each count: none may be left alive, nor any listener it added.
+    assert.deepEqual(after.live, before.live, `listeners and disposables: ${describeLive(before.live)} → ${describeLive(after.live)}`);
+    assert.deepEqual(afterJobs.live, before.live, 'the jobs leave no listener behind');
   });
 });

@@ -84,6 +84,11 @@ export class JobStore {
     return true;
   }
 
+  /** How many listeners the store has (a leak would grow it). */
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
   onDidChange(listener: Listener): { dispose(): void } {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
