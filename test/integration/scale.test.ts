@@ -42,10 +42,11 @@ async function noticesDuring<T>(task: () => Promise<T>): Promise<{ value: T; not
 }
 
 /**
- * The extension host's event-loop delay while `task` runs (1 ms resolution). With OMNI_PROFILE=1, a CPU
- * profile of the extension host during `task` is written to the run directory as `<name>.cpuprofile`
- * (open it in Chrome's DevTools), and each stall over 50 ms is printed with when it happened (and its window kept in `<name>.stalls.json`,
- * on the profile's clock).
+ * The extension host's event-loop delay while `task` runs (1 ms resolution); printed beside it, the
+ * garbage collector's pauses and the longest stall with the CPU the process used in it. With
+ * OMNI_PROFILE=1, a CPU profile of the extension host during `task` is written to the run directory as
+ * `<name>.cpuprofile` (open it in Chrome's DevTools), and each stall over 50 ms is printed with when it
+ * happened (its window kept in `<name>.stalls.json`, on the profile's clock).
  */
 async function eventLoopDuring<T>(task: () => Promise<T>, name: string): Promise<{ value: T; p99: number; max: number }> {
   const delay = monitorEventLoopDelay({ resolution: 1 });
@@ -59,15 +60,25 @@ async function eventLoopDuring<T>(task: () => Promise<T>, name: string): Promise
   const windows: { from: number; to: number }[] = [];
   const micros = () => Number(process.hrtime.bigint() / 1000n);
   let lastMicros = micros();
-  const watch = profiling ? setInterval(() => {
+  /**
+   * The longest stall a 10 ms timer saw, and the CPU time the whole process used meanwhile (all its
+   * threads): far less CPU than wall time means the thread was not running (the machine was busy
+   * elsewhere), not that our code held it.
+   */
+  let longest = { ms: 0, cpuMs: 0 };
+  let lastCpu = process.cpuUsage();
+  const watch = setInterval(() => {
     const now = performance.now();
-    if (now - last > 60) {
+    const cpu = process.cpuUsage(lastCpu);
+    if (now - last - 10 > longest.ms) longest = { ms: now - last - 10, cpuMs: (cpu.user + cpu.system) / 1000 };
+    if (profiling && now - last > 60) {
       stalls.push(`${(now - last - 10).toFixed(0)} ms at +${((last - started) / 1000).toFixed(1)} s`);
       windows.push({ from: lastMicros, to: micros() });
     }
     last = now;
     lastMicros = micros();
-  }, 10) : undefined;
+    lastCpu = process.cpuUsage();
+  }, 10);
   if (session) {
     session.connect();
     await post('Profiler.enable');
@@ -84,8 +95,8 @@ async function eventLoopDuring<T>(task: () => Promise<T>, name: string): Promise
   } finally {
     delay.disable();
     gc.disconnect();
-    const longest = pauses.sort((a, b) => b - a).slice(0, 3);
-    console.log(`      garbage collection meanwhile: ${pauses.length} pauses, ${pauses.reduce((sum, d) => sum + d, 0).toFixed(0)} ms in all, the longest ${longest.map((d) => d.toFixed(1)).join(', ')} ms`);
+    const longestPauses = pauses.sort((a, b) => b - a).slice(0, 3);
+    console.log(`      garbage collection meanwhile: ${pauses.length} pauses, ${pauses.reduce((sum, d) => sum + d, 0).toFixed(0)} ms in all, the longest ${longestPauses.map((d) => d.toFixed(1)).join(', ')} ms; the longest stall ${longest.ms.toFixed(0)} ms, with ${longest.cpuMs.toFixed(0)} ms of the process's CPU in it`);
     clearInterval(watch);
     if (session) {
       const { profile } = (await post('Profiler.stop')) as { profile: unknown };

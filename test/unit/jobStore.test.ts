@@ -98,4 +98,12 @@ describe('JobStore: the list', () => {
     assert.deepEqual(store.list().map((j) => j.prompt), ['Job 3', 'Job 2', 'Job 1', 'Job 0']);
     assert.deepEqual(store.active().map((j) => j.prompt), ['Job 3', 'Job 2', 'Job 1', 'Job 0']);
   });
+
+  it('puts jobs created in the same second (the server counts seconds) the last added first', () => {
+    const store = new JobStore(slowStorage(), silentLogger);
+    const sameSecond = (i: number) => ({ ...job(i), createdAt: 1_700_000_000_000 });
+    for (const i of [1, 2, 3]) store.add(sameSecond(i));
+    store.add({ ...job(0), createdAt: 1_699_999_999_000 }); // a second earlier, added last
+    assert.deepEqual(store.list().map((j) => j.prompt), ['Job 3', 'Job 2', 'Job 1', 'Job 0']);
+  });
 });

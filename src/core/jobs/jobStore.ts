@@ -42,9 +42,12 @@ export class JobStore {
     return this.jobs.get(id);
   }
 
-  /** Newest first. Sorted once per added or removed job, not on every call: the views call it on every change. */
+  /**
+   * Newest first; jobs created in the same second (the server's `created_at` counts seconds) the last
+   * added first. Sorted once per added or removed job, not on every call: the views call it on every change.
+   */
   list(): JobRecord[] {
-    this.order ??= [...this.jobs.values()].sort((a, b) => b.createdAt - a.createdAt).map((job) => job.id);
+    this.order ??= [...this.jobs.values()].reverse().sort((a, b) => b.createdAt - a.createdAt).map((job) => job.id);
     return this.order.map((id) => this.jobs.get(id)!);
   }
 

@@ -22,6 +22,8 @@ const RESCAN_QUIET_MS = 400;
 interface Found {
   file: vscode.Uri;
   sidecar: Sidecar;
+  /** The sidecar's `createdAt` in milliseconds, read once: the list is sorted after every batch. */
+  createdMs: number;
 }
 
 const MAX_VIDEOS = 5000;
@@ -29,7 +31,7 @@ const MAX_VIDEOS = 5000;
 const FIRST_BATCH = 24;
 const BATCH = 96;
 
-const newestFirst = (a: Found, b: Found) => (Date.parse(b.sidecar.createdAt) || 0) - (Date.parse(a.sidecar.createdAt) || 0);
+const newestFirst = (a: Found, b: Found) => b.createdMs - a.createdMs;
 
 /**
  * Every video in the workspace folders that has an Omni Video sidecar, newest first. Files under
@@ -48,7 +50,7 @@ export async function findGeneratedVideos(onProgress?: (found: Found[]) => void,
     for (let i = 0; i < videos.length; ) {
       const end = i + (found.size === 0 ? FIRST_BATCH : BATCH);
       const batch = await Promise.all(videos.slice(i, end).map(async (file) => ({ file, sidecar: await readSidecarCached(sidecarPathFor(file.fsPath), cache) })));
-      for (const entry of batch) if (entry.sidecar) found.set(entry.file.fsPath, entry as Found);
+      for (const { file, sidecar } of batch) if (sidecar) found.set(file.fsPath, { file, sidecar, createdMs: Date.parse(sidecar.createdAt) || 0 });
       onProgress?.([...found.values()].sort(newestFirst));
       i = end;
     }
