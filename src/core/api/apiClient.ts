@@ -36,13 +36,13 @@ const MAX_REDIRECTS = 5;
 const MAX_RESUMES = 3;
 const MAX_ERROR_BODY = 64 * 1024;
 
+/** The dispatcher of clients given none (tests, the bench), shared as undici's global one would be. */
+let defaultDispatcher: Dispatcher | undefined;
+
 /**
  * The only module that talks to the omni-fast API. It never imports `vscode`, parses every answer with
  * zod, and turns every failure into an OmniVideoError with a message a user can act on.
  */
-/** The dispatcher of clients given none (tests, the bench), shared as undici's global one would be. */
-let defaultDispatcher: Dispatcher | undefined;
-
 export class OmniVideoClient {
   private readonly baseUrl: URL;
   private readonly logger: Logger;

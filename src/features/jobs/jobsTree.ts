@@ -25,7 +25,7 @@ export type JobsNode = GroupNode | JobNode | MoreNode;
 
 const STATE_GROUPS: JobGroup[] = ['running', 'attention', 'saved'];
 /** Rows a group shows at first, and how many more each "Show more" adds. */
-export const JOBS_PAGE = 100;
+const JOBS_PAGE = 100;
 /** How long changes gather before the view is told: a poll round of 500 jobs is one redraw. */
 const REDRAW_DELAY_MS = 50;
 
