@@ -21,7 +21,7 @@ export interface WebviewHostConfig<FromPage extends PageMessage> {
  * sent again on every `ready`, not ready while hidden, disposal with the panel (docs/how-to-add-a-webview.md).
  */
 export abstract class WebviewHost<FromPage extends PageMessage, ToPage> implements vscode.Disposable {
-  /** The hosts not disposed yet, for `liveWebviewHosts()`. */
+  /** The hosts not disposed yet, for `counts()`. */
   private static readonly live = new Set<WebviewHost<PageMessage, unknown>>();
 
   /** How many webview hosts are alive and how many disposables they hold (a leak would grow them). */
