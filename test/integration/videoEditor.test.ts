@@ -149,8 +149,8 @@ describe('Videos where users work', function () {
     const saved = api.listJobs().find((j) => j.file && j.status === 'completed');
     assert.ok(saved?.file, 'an earlier test saved a video');
     // The earlier test's preview may still be playing its clip: in a browser-hosted VS Code a webview
-    // that keeps fetching holds up the start of the next one (docs/test-host.md), here the Markdown
-    // preview's, for as long as it plays.
+    // that keeps fetching can hold up the start of the next one, here the Markdown preview's
+    // (docs/test-host.md, where this test's first-try failures are written up).
     if (probe.available) await probe.closeAllEditors();
     // A file of its own for each try: a retried test must not write under the first try's open editor.
     const doc = path.join(workspace(), 'docs', 'story', `chapter-${++insertTries}.md`);
