@@ -11,6 +11,7 @@ import { VIDEO_EXTENSIONS, VIDEO_GLOB } from '../../shared/ids';
 import { readSettings } from '../../host/settings';
 import { copyPrompt } from '../../host/copyPrompt';
 import { WebviewHost } from '../../webview/webviewHost';
+import { QuietTimer } from '../../core/common/quietTimer';
 
 /** How long formatting cards may hold the extension host before it lets other work in. */
 const RENDER_SLICE_MS = 5;
@@ -89,8 +90,7 @@ export class GalleryView extends WebviewHost<GalleryToHost, HostToGallery> {
   private renders = 0;
   private scanning = false;
   private scanId = 0;
-  private rescanTimer: NodeJS.Timeout | undefined;
-  private rescanDue = 0;
+  private readonly rescan = new QuietTimer(RESCAN_QUIET_MS, () => void this.scan());
 
   constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, store: JobStore, logger: Logger) {
     super(panel, extensionUri, { name: 'the gallery', page: { script: 'gallery.js', style: 'gallery.css', title: vscode.l10n.t('Video Gallery') }, schema: galleryToHostSchema, logger });
@@ -98,7 +98,7 @@ export class GalleryView extends WebviewHost<GalleryToHost, HostToGallery> {
     for (const event of [watcher.onDidCreate, watcher.onDidChange, watcher.onDidDelete]) this._register(event(() => this.scheduleRescan()));
     this._register(store.onDidChange((job) => job.phase === 'saved' && this.scheduleRescan()));
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.scheduleRescan()));
-    this._register({ dispose: () => clearTimeout(this.rescanTimer) });
+    this._register({ dispose: () => this.rescan.cancel() });
     this.load();
     this.firstScan = this.scan();
   }
@@ -111,24 +111,9 @@ export class GalleryView extends WebviewHost<GalleryToHost, HostToGallery> {
     return this.found.map((f) => f.file);
   }
 
-  /**
-   * Scans again once changes stop for RESCAN_QUIET_MS. A thousand files written at once are a thousand
-   * events: each only moves the time the scan is due, and the one timer checks it when it fires
-   * (clearing and setting a timer per event held the extension host for 30 ms and more).
-   */
+  /** Scans again once changes stop for RESCAN_QUIET_MS (a burst of file events is one rescan). */
   private scheduleRescan(): void {
-    this.rescanDue = performance.now() + RESCAN_QUIET_MS;
-    if (this.rescanTimer) return;
-    const check = () => {
-      const wait = this.rescanDue - performance.now();
-      if (wait > 1) {
-        this.rescanTimer = setTimeout(check, wait);
-        return;
-      }
-      this.rescanTimer = undefined;
-      void this.scan();
-    };
-    this.rescanTimer = setTimeout(check, RESCAN_QUIET_MS);
+    this.rescan.poke();
   }
 
   async scan(): Promise<void> {

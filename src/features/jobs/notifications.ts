@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { inertMessageText } from '../../core/common/messageText';
+import { QuietTimer } from '../../core/common/quietTimer';
 import { failureAdvice, shortPrompt } from '../../core/jobs/jobLabels';
 import type { JobRecord } from '../../core/jobs/jobModel';
 import { readSettings } from '../../host/settings';
@@ -23,7 +24,8 @@ const BURST_MS = 2000;
 export class FinishedJobNotices implements vscode.Disposable {
   private gathered: JobRecord[] = [];
   private lastSavedAt = -Infinity;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Announces what was gathered once saves stop for BURST_MS. */
+  private readonly gatheredNote = new QuietTimer(BURST_MS, () => this.announceGathered());
 
   constructor(private readonly previews: VideoOpener) {}
 
@@ -34,8 +36,7 @@ export class FinishedJobNotices implements vscode.Disposable {
     this.lastSavedAt = now;
     if (!inBurst) return announceFinishedJob(job, this.previews);
     this.gathered.push(job);
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.announceGathered(), BURST_MS);
+    this.gatheredNote.poke();
   }
 
   private announceGathered(): void {
@@ -53,7 +54,7 @@ export class FinishedJobNotices implements vscode.Disposable {
   }
 
   dispose(): void {
-    clearTimeout(this.timer);
+    this.gatheredNote.cancel();
   }
 }
 

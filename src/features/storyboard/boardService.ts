@@ -198,10 +198,16 @@ export class BoardService implements vscode.Disposable {
     return this.inTurn(this.writes, file, () => this.writeTake(file, index, video));
   }
 
-  /** Runs `task` once the one before it in `line` for the same board has ended, however it ended. */
+  /**
+   * Runs `task` once the one before it in `line` for the same board has ended, however it ended. The
+   * last of a line is forgotten when it ends, so a line holds nothing once its board is idle.
+   */
   private inTurn<T>(line: Map<string, Promise<unknown>>, file: vscode.Uri, task: () => Promise<T>): Promise<T> {
-    const next = (line.get(file.fsPath) ?? Promise.resolve()).catch(() => undefined).then(task);
-    line.set(file.fsPath, next);
+    const key = file.fsPath;
+    const next = (line.get(key) ?? Promise.resolve()).catch(() => undefined).then(task);
+    line.set(key, next);
+    const forget = () => line.get(key) === next && line.delete(key);
+    next.then(forget, forget);
     return next;
   }
 
