@@ -51,6 +51,15 @@ const targets = [
     target: 'node20',
     plugins: [librariesApart],
   },
+  // The gallery's poster reader (src/core/media/posterReader.ts starts it beside the extension bundle).
+  {
+    entryPoints: ['src/core/media/posterWorker.ts'],
+    outfile: 'dist/posterWorker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    plugins: [librariesApart],
+  },
   // undici and mediabunny in files of their own, loaded on first use: VS Code would otherwise parse
   // them at every start. mediabunny is MPL-2.0: its licence ships beside it.
   ...APART.map(({ name, entry }) => ({

@@ -25,7 +25,31 @@ export interface GalleryState {
   language: string;
 }
 
-export type HostToGallery = { type: 'state'; state: GalleryState };
+/**
+ * A card's poster as the page gets it: the packets from a key frame and how to decode them with
+ * WebCodecs (times in microseconds). The extension host reads it as core/media's `PosterFrames`, the
+ * same shape, which the compiler checks where the gallery sends it.
+ */
+export interface PosterFrames {
+  codec: string;
+  description?: Uint8Array<ArrayBuffer>;
+  codedWidth: number;
+  codedHeight: number;
+  colorSpace?: { primaries?: string; transfer?: string; matrix?: string; fullRange?: boolean };
+  displayWidth: number;
+  displayHeight: number;
+  rotation: 0 | 90 | 180 | 270;
+  flip: boolean;
+  packets: { key: boolean; timestamp: number; duration: number; data: Uint8Array<ArrayBuffer> }[];
+  target: number;
+  partial: boolean;
+}
+
+/**
+ * To the page: the list, or the poster packets of one card's video (`poster` null: none could be read,
+ * the card shows the video itself).
+ */
+export type HostToGallery = { type: 'state'; state: GalleryState } | { type: 'poster'; src: string; poster: PosterFrames | null };
 
 /** Messages from the gallery's webview, which is untrusted: an entry is named by its index, never by a path. */
 export const galleryToHostSchema = z.discriminatedUnion('type', [
@@ -33,6 +57,9 @@ export const galleryToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('refresh') }),
   z.object({ type: z.literal('generate') }),
   z.object({ type: z.enum(['open', 'copyPrompt', 'reveal']), index: z.number().int().min(0).max(100_000) }),
+  // A card near the view asks for its poster: its index and its video's `src`, which must still match;
+  // the key frame alone, or (`whole`, when that frame is blank) every packet to the poster's time.
+  z.object({ type: z.literal('poster'), index: z.number().int().min(0).max(100_000), src: z.string().max(10_000), whole: z.boolean().optional() }),
 ]);
 export type GalleryToHost = z.infer<typeof galleryToHostSchema>;
 

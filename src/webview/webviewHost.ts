@@ -100,9 +100,14 @@ export abstract class WebviewHost<FromPage extends PageMessage, ToPage> implemen
     if (this.ready) void this.panel.webview.postMessage(message);
   }
 
-  /** Sends a one-off message (not kept); false when the page is not ready to receive it. */
+  /** Sends a one-off message (not kept); false when the page is not ready to receive it, or is closed. */
   protected send(message: ToPage): Thenable<boolean> {
-    return this.ready ? this.panel.webview.postMessage(message) : Promise.resolve(false);
+    return this.ready && !this.disposed ? this.panel.webview.postMessage(message) : Promise.resolve(false);
+  }
+
+  /** True once the panel has closed. */
+  protected get isDisposed(): boolean {
+    return this.disposed;
   }
 
   /** A message from the page other than `ready`, already checked against the schema. */

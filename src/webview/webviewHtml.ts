@@ -27,6 +27,8 @@ export interface WebviewPage {
   style: string;
   title: string;
   live?: boolean;
+  /** Images the page makes itself (`blob:` URLs, e.g. the gallery's posters) may be shown. */
+  blobImages?: boolean;
 }
 
 export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: WebviewPage): string {
@@ -39,7 +41,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, p
 <html lang="${lang}">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${webview.cspSource}; media-src ${webview.cspSource}; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${webview.cspSource}${page.blobImages ? ' blob:' : ''}; media-src ${webview.cspSource}; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${common.toString()}">
 <link rel="stylesheet" href="${style.toString()}">

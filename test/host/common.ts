@@ -82,7 +82,10 @@ export function writeUserSettings(userDataDir: string, apiBaseUrl: string, pollI
     // code-server's extension host looks for new listening ports to forward by spawning a process
     // scan every few seconds (50–100 ms of the extension host's thread each time): the simulator and
     // the probe listen here, and the event-loop figures are to measure our work (docs/test-host.md).
+    // code-server registers a tunnel provider, which keeps the scan going without auto-forwarding;
+    // only a source other than 'process' stops it.
     'remote.autoForwardPorts': false,
+    'remote.autoForwardPortsSource': 'output',
   };
   const file = path.join(userDataDir, 'User', 'settings.json');
   fs.mkdirSync(path.dirname(file), { recursive: true });

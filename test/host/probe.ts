@@ -16,9 +16,14 @@
 //   POST /click {selector, button?}  {ok}    clicks (button 'right': right-clicks) the first match in the main page
 //   POST /hover {selector}           {text}  hovers the first match, returns the hover widget's text ('' if none)
 //   POST /webview {selector, action, value?, uris?}  {ok, text?, values?}  in the webview content frame
-//                                    holding `selector`: click, fill (value), select (value), press
+//                                    holding `selector`: click, hover, fill (value), select (value), press
 //                                    (value: a key), drop (uris: a text/uri-list DataTransfer dropped on
 //                                    it), or read its innerText (text) / the values of every match (values)
+//                                    / the <img>s inside the first match (value 'loaded': those with a
+//                                    src), with their position, size and brightness ('no-pixels': not
+//                                    measured) (images)
+//   POST /browser-profile {action: start|stop, name}  {ok, files?}  a CPU profile of the workbench page
+//                                    (and of each webview frame in a process of its own), saved on stop
 //   POST /result {passed, failed, pending}   the suite's counts (also printed as OMNI_TEST_RESULT)
 //   POST /reload {reason, phase1?, navigate?}  {ok, reload}  a window reload is coming: the runner
 //                                    expects the page to load again (the caller runs Developer:
@@ -32,7 +37,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import type { Frame, Page } from 'playwright-core';
+import type { CDPSession, Frame, Page } from 'playwright-core';
 import type { SuiteResult } from './common';
 
 export interface ProbeServerOptions {
@@ -222,6 +227,10 @@ async function handle(options: ProbeServerOptions, req: http.IncomingMessage): P
       const body = await readJson(req);
       return webviewAction(page, stringField(body, 'selector'), stringField(body, 'action'), body.value, body.uris);
     }
+    case 'POST /browser-profile': {
+      const body = await readJson(req);
+      return browserProfile(page, options, stringField(body, 'action'), stringField(body, 'name'));
+    }
     case 'POST /hover': {
       const body = await readJson(req);
       return { text: await hoverText(page, stringField(body, 'selector')) };
@@ -345,6 +354,9 @@ async function webviewAction(page: Page, selector: string, action: string, value
     case 'click':
       await target.click(options);
       return { ok: true };
+    case 'hover':
+      await target.hover(options);
+      return { ok: true };
     case 'fill':
       await target.fill(String(value ?? ''), options);
       return { ok: true };
@@ -360,6 +372,35 @@ async function webviewAction(page: Page, selector: string, action: string, value
       // Scrolls the last matching element into view (the end of a long list).
       await frame.locator(selector).last().scrollIntoViewIfNeeded(options);
       return { ok: true };
+    case 'images':
+      // Every <img> inside the first match, each as JSON: whether it has loaded, its natural size, and
+      // the mean and spread of its pixels' brightness (0–255; a blank picture has no spread).
+      return {
+        ok: true,
+        values: await target.evaluate((container, { loadedOnly, pixels }) => {
+          const doc = (container as unknown as { ownerDocument: { createElement(tag: string): unknown } }).ownerDocument;
+          type Img = { currentSrc: string; complete: boolean; naturalWidth: number; naturalHeight: number; getAttribute(name: string): string | null };
+          const images = (container as unknown as { querySelectorAll(selector: string): Iterable<Img> }).querySelectorAll('img');
+          return [...images].flatMap((img, index) => {
+            if (loadedOnly && !img.getAttribute('src')) return [];
+            let mean = 0;
+            let spread = 0;
+            if (pixels && img.complete && img.naturalWidth > 0) {
+              const canvas = doc.createElement('canvas') as { width: number; height: number; getContext(type: string): { drawImage(image: unknown, x: number, y: number, w: number, h: number): void; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+              canvas.width = 64;
+              canvas.height = 36;
+              const context = canvas.getContext('2d');
+              context.drawImage(img, 0, 0, 64, 36);
+              const data = context.getImageData(0, 0, 64, 36).data;
+              const values: number[] = [];
+              for (let i = 0; i < data.length; i += 4) values.push(0.299 * data[i] + 0.587 * data[i + 1] + 0.114 * data[i + 2]);
+              mean = values.reduce((sum, v) => sum + v, 0) / values.length;
+              spread = Math.sqrt(values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / values.length);
+            }
+            return [JSON.stringify({ index, src: img.getAttribute('src') ?? '', complete: img.complete, width: img.naturalWidth, height: img.naturalHeight, mean, spread })];
+          });
+        }, { loadedOnly: String(value ?? '').includes('loaded'), pixels: !String(value ?? '').includes('no-pixels') }),
+      };
     case 'values':
       return { ok: true, values: await frame.locator(selector).evaluateAll((els) => els.map((el) => String((el as { value?: string }).value ?? el.textContent ?? ''))) };
     case 'boxes': {
@@ -392,6 +433,59 @@ async function webviewAction(page: Page, selector: string, action: string, value
     default:
       throw new HttpError(400, `unknown webview action ${action}`);
   }
+}
+
+/** The CPU profiles being taken of the workbench page and of each webview frame in a process of its own. */
+let profiling: { session: CDPSession; label: string }[] = [];
+let tracing: { session: CDPSession; events: unknown[] } | undefined;
+
+/**
+ * Starts, or stops and saves, a CPU profile of the browser: the workbench page's renderer, and each
+ * webview frame that runs in another process (`<runDir>/<name>.browser[-<frame>].cpuprofile`).
+ */
+async function browserProfile(page: Page, options: ProbeServerOptions, action: string, name: string): Promise<{ ok: true; files?: string[] }> {
+  if (action === 'start') {
+    const targets: { target: Page | Frame; label: string }[] = [{ target: page, label: 'workbench' }];
+    page.frames().filter(isWebviewContentFrame).forEach((frame, i) => targets.push({ target: frame, label: `webview${i}` }));
+    profiling = [];
+    for (const { target, label } of targets) {
+      // A frame in the page's own process has no session of its own: the page's profile covers it.
+      const session = await page.context().newCDPSession(target).catch(() => undefined);
+      if (!session) continue;
+      await session.send('Profiler.enable');
+      await session.send('Profiler.setSamplingInterval', { interval: 200 });
+      await session.send('Profiler.start');
+      profiling.push({ session, label });
+    }
+    // And a trace of the renderers' main threads: what the native "(program)" time of a profile is.
+    const session = await page.context().newCDPSession(page);
+    const events: unknown[] = [];
+    session.on('Tracing.dataCollected', (data) => events.push(...(data as { value: unknown[] }).value));
+    await session.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,blink,loading,v8.execute,toplevel', transferMode: 'ReportEvents' });
+    tracing = { session, events };
+    return { ok: true, files: [...profiling.map((p) => p.label), 'trace'] };
+  }
+  const files: string[] = [];
+  if (tracing) {
+    const { session, events } = tracing;
+    const done = new Promise<void>((resolve) => session.once('Tracing.tracingComplete', () => resolve()));
+    await session.send('Tracing.end');
+    await done;
+    const file = path.join(options.runDir, `${name.replace(/[^A-Za-z0-9._-]+/g, '-')}.browser.trace.json`);
+    fs.writeFileSync(file, JSON.stringify({ traceEvents: events }));
+    files.push(file);
+    await session.detach().catch(() => undefined);
+    tracing = undefined;
+  }
+  for (const { session, label } of profiling) {
+    const { profile } = await session.send('Profiler.stop');
+    const file = path.join(options.runDir, `${name.replace(/[^A-Za-z0-9._-]+/g, '-')}.browser-${label}.cpuprofile`);
+    fs.writeFileSync(file, JSON.stringify(profile));
+    files.push(file);
+    await session.detach().catch(() => undefined);
+  }
+  profiling = [];
+  return { ok: true, files };
 }
 
 async function screenshot(page: Page, options: ProbeServerOptions, name: string): Promise<{ path: string; copy: string }> {

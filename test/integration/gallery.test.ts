@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OmniVideoApi } from '../../src/api/publicApi';
 import { probe, skipWithoutProbe } from './probe';
-import { copyFixture, withoutPreviewOnComplete, writeWorkspaceFile } from './workspaceFiles';
+import { copyFixture, fixtures, withoutPreviewOnComplete, writeWorkspaceFile } from './workspaceFiles';
+import { simulator } from './simulatorControl';
 import { activateWithSimulatorKey } from './extension';
 
 const galleryText = () => probe.webviewText().then((list) => list.find((w) => /\d+ of \d+ videos/.test(w.text))?.text ?? '');
@@ -38,6 +39,7 @@ describe('Video gallery', function () {
   let fox: vscode.Uri;
   const foxPrompt = 'Gallery: a red fox leaps through fresh snow, low angle';
   const markupPrompt = 'Gallery: a lighthouse at dusk <img src=x onerror=alert(1)> <b>bold</b>';
+  const fadePrompt = 'Gallery: a harbour fades in from black at dawn';
 
   let restoreSettings: () => Promise<void>;
 
@@ -47,6 +49,14 @@ describe('Video gallery', function () {
     const jobs = await Promise.all([foxPrompt, markupPrompt].map((prompt) => api.generate({ prompt, seconds: '4' })));
     const done = await Promise.all(jobs.map((job) => api.waitForJob(job.id)));
     fox = done[0].file!;
+    // A video that fades in from black: its poster must not be the black first frame.
+    const config = await simulator.config();
+    await simulator.setConfig({ videoFile: path.join(fixtures, 'fade-in-640x360-h264.mp4') });
+    try {
+      await api.waitForJob((await api.generate({ prompt: fadePrompt, seconds: '4' })).id);
+    } finally {
+      await simulator.setConfig({ videoFile: config.videoFile });
+    }
     // Not listed: a clip without a sidecar, and one whose sidecar is not valid JSON.
     copyFixture('sample-1280x720-h264-aac.mp4', 'clips/plain-gallery-clip.mp4');
     copyFixture('sample-1280x720-h264-aac.mp4', 'clips/broken-gallery-clip.mp4');
@@ -67,13 +77,23 @@ describe('Video gallery', function () {
     assert.ok(text.includes(foxPrompt), text);
     assert.ok(text.includes(markupPrompt), 'the markup is shown as the text it is');
     assert.ok(!text.includes('plain-gallery-clip') && !text.includes('broken-gallery-clip'), text);
-    // Newest first: the first card is one of the two made last (the run made others before them).
+    // Newest first: the first card is the one made last (the run made others before it).
     const firstCard = text.slice(text.indexOf(`${expected} videos`) + `${expected} videos`.length).trim();
-    assert.ok(firstCard.startsWith(foxPrompt) || firstCard.startsWith(markupPrompt), `first card: ${firstCard.slice(0, 80)}`);
-    // The thumbnails are the videos themselves, loaded from the workspace.
-    const videos = await probe.waitFor(() => probe.videos(), (v) => v.some((x) => x.src.includes(encodeURIComponent(path.basename(fox.fsPath))) && x.readyState >= 2), 'the fox thumbnail to show a frame');
-    assert.ok(videos.every((v) => !v.src.startsWith('data:')));
+    assert.ok(firstCard.startsWith(fadePrompt), `first card: ${firstCard.slice(0, 80)}`);
+    // Each card's picture is a poster: a frame decoded from the video's first packets, no video loaded.
+    const foxCard = '.card:has(button.open[aria-label*="red fox leaps"])';
+    const [poster] = await probe.waitFor(() => probe.images(foxCard), (images) => images.some((i) => i.src.startsWith('blob:') && i.width > 0), 'the fox poster');
+    assert.ok(poster.spread > 2 && poster.mean > 5, `the poster is a picture, not one colour: ${JSON.stringify(poster)}`);
+    assert.ok(Math.abs(poster.width / poster.height - 16 / 9) < 0.02, `the video's shape: ${poster.width}×${poster.height}`);
+    const foxVideo = (v: { src: string }) => v.src.includes(encodeURIComponent(path.basename(fox.fsPath)));
+    assert.ok(!(await probe.videos()).some(foxVideo), 'no video loaded for a poster');
+    const [fade] = await probe.waitFor(() => probe.images('.card:has(button.open[aria-label*="fades in from black"])'), (images) => images.some((i) => i.src.startsWith('blob:') && i.width > 0), 'the fade-in poster');
+    assert.ok(fade.mean > 40 && fade.spread > 20, `a video that starts black has a poster from half a second in: ${JSON.stringify(fade)}`);
     await probe.screenshot('gallery');
+    // Hovering the card plays its clip, silently, over the poster.
+    await probe.webview(`${foxCard} button.open`, 'hover');
+    const playing = await probe.waitFor(() => probe.videos(), (v) => v.some((x) => foxVideo(x) && !x.paused && x.currentTime > 0.2), 'the fox clip playing on hover');
+    assert.ok(playing.filter(foxVideo).every((v) => v.muted && !v.src.startsWith('data:')));
   });
 
   it('typing in the filter narrows the list; a click opens the video in the preview', async function () {

@@ -11,6 +11,18 @@ import * as vscode from 'vscode';
 
 export type { StatusBarItem, VideoState };
 
+/** An <img> in a webview: loaded or not, its natural size, and its pixels' brightness (mean and spread, 0–255). */
+export interface ImageShown {
+  /** Its position among the container's <img>s. */
+  index: number;
+  src: string;
+  complete: boolean;
+  width: number;
+  height: number;
+  mean: number;
+  spread: number;
+}
+
 export interface WebviewText {
   frameUrl: string;
   text: string;
@@ -71,8 +83,17 @@ export const probe = {
   /** Clicks the first element of the workbench page matching a Playwright selector (CSS, `:has-text()`). */
   click: (selector: string) => call<{ ok: true }>('POST', '/click', { selector }).then(() => undefined),
   /** Acts in the webview content frame that holds `selector` (see test/host/probe.ts). */
-  webview: (selector: string, action: 'click' | 'fill' | 'select' | 'press' | 'drop' | 'text' | 'values' | 'boxes' | 'scroll', extra: { value?: string; uris?: string[] } = {}) =>
+  webview: (selector: string, action: 'click' | 'hover' | 'fill' | 'select' | 'press' | 'drop' | 'text' | 'values' | 'boxes' | 'scroll' | 'images', extra: { value?: string; uris?: string[] } = {}) =>
     call<{ ok: true; text?: string; values?: string[] }>('POST', '/webview', { selector, action, ...extra }),
+  /**
+   * The <img>s inside the first element matching `container` in a webview, with what they show; with
+   * `loadedOnly`, only those with a source (each keeps its `index` among all); without `pixels`, their
+   * brightness is not measured (it is 0).
+   */
+  images: (container: string, { loadedOnly = false, pixels = true } = {}) =>
+    probe.webview(container, 'images', { value: [loadedOnly ? 'loaded' : '', pixels ? '' : 'no-pixels'].join(',') }).then((r) => (r.values ?? []).map((v) => JSON.parse(v) as ImageShown)),
+  /** Starts, or stops and saves in the run directory, a CPU profile of the browser's renderers (diagnostics). */
+  browserProfile: (action: 'start' | 'stop', name: string) => call<{ ok: true; files?: string[] }>('POST', '/browser-profile', { action, name }),
   /** Right-clicks the first match, e.g. a tree row, to open its context menu. */
   rightClick: (selector: string) => call<{ ok: true }>('POST', '/click', { selector, button: 'right' }).then(() => undefined),
   /** Hovers the first match and returns the text of the hover that appears ('' if none). */

@@ -5,13 +5,13 @@
  * Same contract as assembleFilm: the same film, the same errors with the same kinds, translated.
  */
 import { readdir, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { OmniVideoError, describeError } from '../common/errors';
 import { l10n } from '../common/l10n';
 import { temporaryFilmTime, type AssembledFilm, type FilmClip } from './filmAssembly';
 import { fromFilmWorkerSchema, type FilmWorkerData, type ToFilmWorker } from './filmWorkerProtocol';
+import { workerEntry, type WorkerEntry } from './workerEntry';
 
 /** How long a cancelled worker has to stop by itself (removing its temporary file) before it is terminated. */
 const CANCEL_GRACE_MS = 5000;
@@ -24,20 +24,11 @@ export interface FilmAssemblyOptions {
   translations?: Record<string, string>;
 }
 
-/** The script a worker runs, and the Node options it runs with. */
-export interface FilmWorkerEntry {
-  file: string;
-  execArgv: string[];
-}
+/** The script a film worker runs, and the Node options it runs with. */
+export type FilmWorkerEntry = WorkerEntry;
 
-/**
- * The worker's script: `filmWorker.js` beside the bundle (dist/) when this code runs bundled;
- * `filmWorker.ts` beside this file when it runs from the sources (mocha, tsx), loaded through tsx.
- */
-export function filmWorkerEntry(): FilmWorkerEntry {
-  if (__filename.endsWith('.ts')) return { file: path.join(__dirname, 'filmWorker.ts'), execArgv: ['--require', createRequire(__filename).resolve('tsx/cjs')] };
-  return { file: path.join(__dirname, 'filmWorker.js'), execArgv: [] };
-}
+/** The film worker's script (workerEntry.ts). */
+export const filmWorkerEntry = (): FilmWorkerEntry => workerEntry('filmWorker');
 
 /** Joins `clips` into `destination` as assembleFilm does, on a worker thread. */
 export function assembleFilmInWorker(clips: readonly FilmClip[], destination: string, options: FilmAssemblyOptions = {}): Promise<AssembledFilm> {

@@ -1,3 +1,4 @@
+import { open } from 'node:fs/promises';
 import type * as Mediabunny from 'mediabunny';
 
 /** The parts of mediabunny the extension uses: all that dist/mediabunny.js holds (mediabunnyParts.ts). */
@@ -49,4 +50,35 @@ export function loopGuardedSource(size: number, read: (start: number, end: numbe
     prefetchProfile: 'none',
     handleUnhandledError: () => undefined,
   });
+}
+
+/**
+ * Runs `use` on `file` opened as a mediabunny Input of our containers, read through the loop guard
+ * (no read over `maxReadBytes`); the Input and the file are closed after. Undefined when the file cannot
+ * be opened or `use` throws: the callers say "nothing could be read" rather than why.
+ */
+export async function withVideoInput<T>(file: string, maxReadBytes: number, use: (input: Mediabunny.Input) => Promise<T | undefined>): Promise<T | undefined> {
+  const handle = await open(file, 'r').catch(() => undefined);
+  if (!handle) return undefined;
+  try {
+    const { size } = await handle.stat();
+    const source = loopGuardedSource(
+      size,
+      async (start, end) => {
+        const { buffer, bytesRead } = await handle.read(Buffer.alloc(end - start), 0, end - start, start);
+        return buffer.subarray(0, bytesRead);
+      },
+      maxReadBytes,
+    );
+    const input = new (mediabunny().Input)({ source, formats: videoFormats() });
+    try {
+      return await use(input);
+    } finally {
+      input.dispose();
+    }
+  } catch {
+    return undefined;
+  } finally {
+    await handle.close();
+  }
 }

@@ -12,6 +12,7 @@ import { readSettings } from '../../host/settings';
 import { copyPrompt } from '../../host/copyPrompt';
 import { WebviewHost } from '../../webview/webviewHost';
 import { QuietTimer } from '../../core/common/quietTimer';
+import { PosterReader } from '../../core/media/posterReader';
 
 /** How long formatting cards may hold the extension host before it lets other work in. */
 const RENDER_SLICE_MS = 5;
@@ -28,9 +29,17 @@ interface Found {
 }
 
 const MAX_VIDEOS = 5000;
-/** Sidecars read at once: a small first batch (the first cards at once), then larger ones. */
+/** Posters read at once; the page asks for those near its view, top first. */
+const POSTER_READS = 3;
+/** Poster requests kept waiting at most; the oldest beyond are dropped (the page asks again when it needs them). */
+const MAX_POSTER_QUEUE = 64;
+/**
+ * Sidecars read at once: a small first batch (the first cards at once), then a little larger ones. The
+ * reads of a batch finish together and are parsed back to back, so a batch stays a few milliseconds of
+ * the extension host's thread.
+ */
 const FIRST_BATCH = 24;
-const BATCH = 96;
+const BATCH = 32;
 
 const newestFirst = (a: Found, b: Found) => b.createdMs - a.createdMs;
 
@@ -91,9 +100,13 @@ export class GalleryView extends WebviewHost<GalleryToHost, HostToGallery> {
   private scanning = false;
   private scanId = 0;
   private readonly rescan = new QuietTimer(RESCAN_QUIET_MS, () => void this.scan());
+  /** Posters asked for and not read yet (by the card's `src`), and how many are being read. */
+  private readonly posterQueue: { src: string; file: string; whole: boolean }[] = [];
+  private posterReads = 0;
+  private readonly posterReader = this._register(new PosterReader());
 
   constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, store: JobStore, logger: Logger) {
-    super(panel, extensionUri, { name: 'the gallery', page: { script: 'gallery.js', style: 'gallery.css', title: vscode.l10n.t('Video Gallery') }, schema: galleryToHostSchema, logger });
+    super(panel, extensionUri, { name: 'the gallery', page: { script: 'gallery.js', style: 'gallery.css', title: vscode.l10n.t('Video Gallery'), blobImages: true }, schema: galleryToHostSchema, logger });
     const watcher = this._register(vscode.workspace.createFileSystemWatcher('**/*.{json,mp4,mov,webm}'));
     for (const event of [watcher.onDidCreate, watcher.onDidChange, watcher.onDidDelete]) this._register(event(() => this.scheduleRescan()));
     this._register(store.onDidChange((job) => job.phase === 'saved' && this.scheduleRescan()));
@@ -156,6 +169,10 @@ export class GalleryView extends WebviewHost<GalleryToHost, HostToGallery> {
     const entry = message.type === 'ready' ? undefined : this.found[message.index];
     if (!entry) return;
     switch (message.type) {
+      case 'poster':
+        // The list may have changed since the page asked: the index must still name that video.
+        if (this.entries.get(entry.sidecar)?.src === message.src) this.queuePoster(message.src, entry.file.fsPath, message.whole === true);
+        return;
       case 'open':
         await vscode.commands.executeCommand('omniVideo.openPreview', entry.file);
         return;
@@ -165,6 +182,27 @@ export class GalleryView extends WebviewHost<GalleryToHost, HostToGallery> {
       case 'reveal':
         await vscode.commands.executeCommand('revealInExplorer', entry.file);
         return;
+    }
+  }
+
+  /** Queues a card's poster; it is read when a read is free, then sent (or null: the card shows the video). */
+  private queuePoster(src: string, file: string, whole: boolean): void {
+    if (this.posterQueue.some((q) => q.src === src && q.whole === whole)) return;
+    this.posterQueue.push({ src, file, whole });
+    if (this.posterQueue.length > MAX_POSTER_QUEUE) this.posterQueue.shift();
+    this.readPosters();
+  }
+
+  private readPosters(): void {
+    while (this.posterReads < POSTER_READS && this.posterQueue.length && !this.isDisposed) {
+      const { src, file, whole } = this.posterQueue.shift()!;
+      this.posterReads++;
+      void this.posterReader.read(file, { keyOnly: !whole })
+        .then((poster) => this.send({ type: 'poster', src, poster: poster ?? null }))
+        .finally(() => {
+          this.posterReads--;
+          this.readPosters();
+        });
     }
   }
 
@@ -202,7 +240,7 @@ export class GalleryView extends WebviewHost<GalleryToHost, HostToGallery> {
     const size = sidecar.job.size;
     return {
       name: file.path.slice(file.path.lastIndexOf('/') + 1),
-      relative: vscode.workspace.asRelativePath(file, (vscode.workspace.workspaceFolders?.length ?? 0) > 1),
+      relative: workspaceRelative(file),
       src: webview.asWebviewUri(file).toString(),
       prompt: sidecar.prompt,
       mode: modeLabel(sidecar.mode),
@@ -216,6 +254,23 @@ export class GalleryView extends WebviewHost<GalleryToHost, HostToGallery> {
       created: Number.isFinite(created) ? created : undefined,
     };
   }
+}
+
+/**
+ * As `asRelativePath` (the folder's name first when there are several), for a file inside a workspace
+ * folder; that call resolved both paths every time, 100 ms of the host's thread for a thousand cards.
+ */
+function workspaceRelative(file: vscode.Uri): string {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  const fold = (text: string) => (process.platform === 'win32' ? text.toLowerCase() : text);
+  const filePath = fold(file.path);
+  for (const folder of folders) {
+    const root = folder.uri.path.replace(/\/+$/, '');
+    if (folder.uri.scheme !== file.scheme || !filePath.startsWith(`${fold(root)}/`)) continue;
+    const inside = file.path.slice(root.length + 1);
+    return folders.length > 1 ? `${folder.name}/${inside}` : inside;
+  }
+  return vscode.workspace.asRelativePath(file, folders.length > 1);
 }
 
 function labels(): GalleryLabels {
