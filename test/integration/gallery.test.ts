@@ -40,6 +40,8 @@ describe('Video gallery', function () {
   const foxPrompt = 'Gallery: a red fox leaps through fresh snow, low angle';
   const markupPrompt = 'Gallery: a lighthouse at dusk <img src=x onerror=alert(1)> <b>bold</b>';
   const fadePrompt = 'Gallery: a harbour fades in from black at dawn';
+  const hevcPrompt = 'Gallery: an orchard in HEVC, which no poster can show here';
+  let hevc: vscode.Uri;
 
   let restoreSettings: () => Promise<void>;
 
@@ -54,6 +56,9 @@ describe('Video gallery', function () {
     await simulator.setConfig({ videoFile: path.join(fixtures, 'fade-in-640x360-h264.mp4') });
     try {
       await api.waitForJob((await api.generate({ prompt: fadePrompt, seconds: '4' })).id);
+      // HEVC, which this browser's WebCodecs cannot decode (no hardware decoder): the card shows its video.
+      await simulator.setConfig({ videoFile: path.join(fixtures, 'codecs', 'hevc-aac.mp4') });
+      hevc = (await api.waitForJob((await api.generate({ prompt: hevcPrompt, seconds: '4' })).id)).file!;
     } finally {
       await simulator.setConfig({ videoFile: config.videoFile });
     }
@@ -73,13 +78,13 @@ describe('Video gallery', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('omniVideo.openGallery');
     const expected = generatedVideos().length;
-    const text = await galleryShows((t) => t.includes(`${expected} of ${expected} videos`), `"${expected} of ${expected} videos"`);
+    const text = await galleryShows((t) => t.includes(`${expected} of ${expected} videos`) && !t.includes('Looking for videos'), `"${expected} of ${expected} videos", the scan over`);
     assert.ok(text.includes(foxPrompt), text);
     assert.ok(text.includes(markupPrompt), 'the markup is shown as the text it is');
     assert.ok(!text.includes('plain-gallery-clip') && !text.includes('broken-gallery-clip'), text);
     // Newest first: the first card is the one made last (the run made others before it).
     const firstCard = text.slice(text.indexOf(`${expected} videos`) + `${expected} videos`.length).trim();
-    assert.ok(firstCard.startsWith(fadePrompt), `first card: ${firstCard.slice(0, 80)}`);
+    assert.ok(firstCard.startsWith(hevcPrompt), `first card: ${firstCard.slice(0, 80)}`);
     // Each card's picture is a poster: a frame decoded from the video's first packets, no video loaded.
     const foxCard = '.card:has(button.open[aria-label*="red fox leaps"])';
     const [poster] = await probe.waitFor(() => probe.images(foxCard), (images) => images.some((i) => i.src.startsWith('blob:') && i.width > 0), 'the fox poster');
@@ -89,6 +94,10 @@ describe('Video gallery', function () {
     assert.ok(!(await probe.videos()).some(foxVideo), 'no video loaded for a poster');
     const [fade] = await probe.waitFor(() => probe.images('.card:has(button.open[aria-label*="fades in from black"])'), (images) => images.some((i) => i.src.startsWith('blob:') && i.width > 0), 'the fade-in poster');
     assert.ok(fade.mean > 40 && fade.spread > 20, `a video that starts black has a poster from half a second in: ${JSON.stringify(fade)}`);
+    const hevcCard = '.card:has(button.open[aria-label*="orchard in HEVC"])';
+    const fallback = await probe.waitFor(() => probe.videos(), (v) => v.some((x) => x.src.includes(encodeURIComponent(path.basename(hevc.fsPath)))), 'the HEVC card showing its video instead of a poster');
+    assert.ok(fallback.some((v) => v.src.endsWith('#t=0.5')), 'loaded as a thumbnail: a frame from the start');
+    assert.deepEqual((await probe.images(hevcCard)).map((i) => i.src), [''], 'no poster');
     await probe.screenshot('gallery');
     // Hovering the card plays its clip, silently, over the poster.
     await probe.webview(`${foxCard} button.open`, 'hover');
