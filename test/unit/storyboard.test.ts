@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { JobRecord } from '../../src/core/jobs/jobModel';
 import { parseStoryboard } from '../../src/core/storyboard/parser';
 import { planBoard, type RunEntry } from '../../src/core/storyboard/planner';
-import { applyLineEdit, chooseTakeEdit } from '../../src/core/storyboard/writeBack';
+import { applyLineEdit, applyLineEdits, chooseTakeEdit, chooseTakesEdits } from '../../src/core/storyboard/writeBack';
 
 const HARBOUR = `---
 omniVideo: storyboard
@@ -125,6 +125,21 @@ describe('Storyboard: the write-back', () => {
     const b = applyLineEdit(a, chooseTakeEdit(a, boardPath, 2, take('b.mp4'))!);
     assert.ok(b.endsWith('rocks\r\n<video src="videos/b.mp4" controls></video>'));
     assert.equal(parseStoryboard(b).shots[1].video?.src, 'videos/b.mp4');
+  });
+
+  it('takes saved together are written in one edit: the same text as one at a time, the last take of a shot winning', () => {
+    for (const text of [HARBOUR, '---\r\nomniVideo: storyboard\r\n---\r\n## A\r\nwaves\r\n\r\n## B\r\nrocks\r\n<video src="videos/old.mp4" controls></video>\r\n## C\r\nsand']) {
+      const takes: [number, string][] = [[2, take('b.mp4')], [1, take('a.mp4')], [3, take('c.mp4')], [1, take('a2.mp4')]];
+      const edits = chooseTakesEdits(text, boardPath, takes);
+      assert.deepEqual(edits.map((e) => e.startLine), [...edits.map((e) => e.startLine)].sort((x, y) => x - y), 'in document order');
+      const oneByOne = takes.reduce((current, [index, video]) => {
+        const edit = chooseTakeEdit(current, boardPath, index, video);
+        return edit ? applyLineEdit(current, edit) : current;
+      }, text);
+      assert.equal(applyLineEdits(text, edits), oneByOne);
+      assert.deepEqual(parseStoryboard(oneByOne).shots.map((shot) => shot.video?.src).filter(Boolean).slice(0, 2), ['videos/a2.mp4', 'videos/b.mp4']);
+      assert.deepEqual(chooseTakesEdits(oneByOne, boardPath, takes), [], 'written already: nothing to do');
+    }
   });
 });
 

@@ -35,6 +35,22 @@ export function chooseTakeEdit(text: string, boardPath: string, index: number, v
   return { startLine: last + 1, endLine: last + 1, text: line + board.eol };
 }
 
+/**
+ * The edits that make each `[index, videoPath]` the chosen take of its shot, all computed from `text`
+ * and applied together (one WorkspaceEdit): a later take of the same shot wins. The shots' lines do not
+ * overlap, so neither do the edits; they are in document order.
+ */
+export function chooseTakesEdits(text: string, boardPath: string, takes: Iterable<readonly [number, string]>): LineEdit[] {
+  const latest = new Map(takes);
+  const edits = [...latest].flatMap(([index, video]) => chooseTakeEdit(text, boardPath, index, video) ?? []);
+  return edits.sort((a, b) => a.startLine - b.startLine);
+}
+
+/** Applies LineEdits computed from the same text, as one WorkspaceEdit does (tests). */
+export function applyLineEdits(text: string, edits: readonly LineEdit[]): string {
+  return [...edits].sort((a, b) => b.startLine - a.startLine).reduce(applyLineEdit, text);
+}
+
 /** Applies a LineEdit to text, as the WorkspaceEdit does (tests). */
 export function applyLineEdit(text: string, edit: LineEdit): string {
   const starts = [0];

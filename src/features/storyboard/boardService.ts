@@ -12,7 +12,7 @@ import { readSidecarCached, type SidecarCache } from '../../core/jobs/sidecar';
 import { filmOutOfDate, filmPathsFor, filmSidecarPathOf, readFilmSidecar } from '../../core/storyboard/film';
 import { parseStoryboard, type Shot, type Storyboard } from '../../core/storyboard/parser';
 import { jobsOfShot, planBoard, runEntrySchema, shotOfEntry, type BoardPlan, type BoardSnapshot, type RunEntry } from '../../core/storyboard/planner';
-import { chooseTakeEdit } from '../../core/storyboard/writeBack';
+import { chooseTakesEdits } from '../../core/storyboard/writeBack';
 import { confirmBilling } from '../../generation/billing';
 import type { GenerateOptions, GenerationService } from '../../generation/generationService';
 import { saveLastFrame, type FrameSource } from '../../generation/lastFrameCapture';
@@ -59,6 +59,8 @@ export class BoardService implements vscode.Disposable {
   private readonly sidecars: SidecarCache = new Map();
   /** Each board's write-back under way: the next one starts after it. */
   private readonly writes = new Map<string, Promise<unknown>>();
+  /** Each board's takes waiting for their write-back to begin, written together in one edit. */
+  private readonly takeBatches = new Map<string, { takes: Map<number, string>; result: Promise<boolean> }>();
   /** Boards with a finished take still being written back: not settled yet. */
   private readonly finishing = new Map<string, number>();
   private readonly subscription: { dispose(): void };
@@ -192,10 +194,24 @@ export class BoardService implements vscode.Disposable {
    * Makes `video` the chosen take of shot `index` (an undoable edit of the document). The write-backs
    * of a board run one at a time, each computed from the text as it is then: the takes of an unchained
    * board are saved together, and edits made from the same text were refused by VS Code ("changed in
-   * the meantime") but the first, which lost their video lines.
+   * the meantime") but the first, which lost their video lines. Takes saved while one is being written
+   * are written together next, in one edit.
    */
   useTake(file: vscode.Uri, index: number, video: string): Promise<boolean> {
-    return this.inTurn(this.writes, file, () => this.writeTake(file, index, video));
+    // Takes saved while a write is waiting its turn join it: one edit, one save, and one pass of the
+    // Markdown extension over the document, for a screenful of takes saved together.
+    const waiting = this.takeBatches.get(file.fsPath);
+    if (waiting) {
+      waiting.takes.set(index, video);
+      return waiting.result;
+    }
+    const takes = new Map([[index, video]]);
+    const result = this.inTurn(this.writes, file, () => {
+      this.takeBatches.delete(file.fsPath); // begun: later takes wait for the next write
+      return this.writeTakes(file, takes);
+    });
+    this.takeBatches.set(file.fsPath, { takes, result });
+    return result;
   }
 
   /**
@@ -211,16 +227,16 @@ export class BoardService implements vscode.Disposable {
     return next;
   }
 
-  private async writeTake(file: vscode.Uri, index: number, video: string): Promise<boolean> {
+  private async writeTakes(file: vscode.Uri, takes: ReadonlyMap<number, string>): Promise<boolean> {
     // An edit is refused when the document changed after its text was read (the user typing): read again.
     for (let attempt = 1; attempt <= 3; attempt++) {
       const { text } = await this.read(file);
-      const edit = chooseTakeEdit(text, file.fsPath, index, video);
-      if (!edit) return true;
+      const edits = chooseTakesEdits(text, file.fsPath, takes);
+      if (edits.length === 0) return true;
       const document = await vscode.workspace.openTextDocument(file);
       const wasDirty = document.isDirty;
       const workspaceEdit = new vscode.WorkspaceEdit();
-      workspaceEdit.replace(file, new vscode.Range(edit.startLine, 0, edit.endLine, 0), edit.text);
+      for (const edit of edits) workspaceEdit.replace(file, new vscode.Range(edit.startLine, 0, edit.endLine, 0), edit.text);
       if (await vscode.workspace.applyEdit(workspaceEdit)) {
         // The user's unsaved edits stay unsaved; a document without any is saved, so the take is on disk.
         if (!wasDirty) await document.save();
@@ -228,7 +244,7 @@ export class BoardService implements vscode.Disposable {
         return true;
       }
     }
-    this.deps.logger.warn(`Storyboard ${path.basename(file.fsPath)}: the video line of shot ${index} could not be written; Use This Take writes it.`);
+    this.deps.logger.warn(`Storyboard ${path.basename(file.fsPath)}: the video lines of shots ${[...takes.keys()].join(', ')} could not be written; Use This Take writes them.`);
     this.changed.fire(file);
     return false;
   }
