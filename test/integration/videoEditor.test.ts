@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { OmniVideoApi } from '../../src/api/publicApi';
 import { probe, skipWithoutProbe, WEBVIEW_START_MS, type VideoState } from './probe';
 import { simulator } from './simulatorControl';
-import { copyFixture, fixtures } from './workspaceFiles';
+import { copyFixture, fixtures, withoutPreviewOnComplete } from './workspaceFiles';
 import { activateWithSimulatorKey } from './extension';
 
 const workspace = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
@@ -31,9 +31,18 @@ async function openWithOurEditor(file: vscode.Uri): Promise<void> {
 describe('Videos where users work', function () {
   this.timeout(120_000);
   let api: OmniVideoApi;
+  let restorePreview: () => Promise<void>;
 
   before(async () => {
+    // No preview opens by itself when a video is saved: two saved together are announced when their
+    // burst is over, 2 s later, and a preview opening then, during the next test, took the place of the
+    // Markdown preview that Insert into Document opens (docs/test-host.md).
+    restorePreview = await withoutPreviewOnComplete();
     api = await activateWithSimulatorKey();
+  });
+
+  after(async () => {
+    await restorePreview();
   });
 
   afterEach(async () => {
@@ -128,7 +137,6 @@ describe('Videos where users work', function () {
     const after = await simulator.creates();
     assert.equal(after.length - before, 2);
     assert.deepEqual(after.at(-1)!.body, { model: 'omni-fast', prompt: shot, seconds: '4', aspect_ratio: '16:9' });
-    // Both are saved before the next test (their previews open when they are).
     for (const job of [id!, scripted]) assert.equal((await api.waitForJob(job)).status, 'completed');
   });
 
@@ -148,9 +156,6 @@ describe('Videos where users work', function () {
   it('Insert into Document puts a relative <video> at the cursor of a Markdown file in a subfolder, and the Markdown preview plays it', async function () {
     const saved = api.listJobs().find((j) => j.file && j.status === 'completed');
     assert.ok(saved?.file, 'an earlier test saved a video');
-    // The earlier test's preview may still be playing its clip: in a browser-hosted VS Code a webview
-    // that keeps fetching can hold up the start of the next one, here the Markdown preview's
-    // (docs/test-host.md, where this test's first-try failures are written up).
     if (probe.available) await probe.closeAllEditors();
     // A file of its own for each try: a retried test must not write under the first try's open editor.
     const doc = path.join(workspace(), 'docs', 'story', `chapter-${++insertTries}.md`);
