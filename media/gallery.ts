@@ -78,18 +78,17 @@ function receivePoster(src: string, poster: PosterFrames | null): void {
     const width = Math.min(MAX_POSTER_WIDTH, Math.max(160, Math.ceil(thumb.box.clientWidth * devicePixelRatio)));
     const blob = await decodePoster(poster, width).catch(() => undefined);
     // The card may have been remade meanwhile (its sidecar changed): the one listed now gets it.
-    const current = thumbs.get(src);
-    if (!current) return;
+    const listed = thumbs.get(src);
+    if (!listed) return;
     if (blob === 'blank' && !wholeWanted.has(src)) {
       wholeWanted.add(src); // a fade from black: the frame half a second in, first in line
-      posterWaiting.unshift(current);
+      posterWaiting.unshift(listed);
       return requestPosters();
     }
     wholeWanted.delete(src);
-    if (!blob || blob === 'blank') return useVideo(current);
+    if (!blob || blob === 'blank') return useVideo(listed);
     keepPoster(src, URL.createObjectURL(blob));
-    showPoster(current); // also when scrolled away meanwhile: it is made, and kept within the bound
-
+    showPoster(listed); // also when scrolled away meanwhile: it is made, and kept within the bound
   });
 }
 
@@ -237,7 +236,6 @@ function thumbFor(src: string, open: HTMLElement): HTMLElement {
     if (!thumb.video) {
       // The hover player over the poster: the whole clip, from its start.
       thumb.video = thumbnailVideo(src);
-      thumb.video.classList.add('player');
       box.append(thumb.video);
     }
     const video = thumb.video;
