@@ -12,7 +12,8 @@ let filterInput: HTMLInputElement | undefined;
 /**
  * Each card's picture. A poster (a frame decoded from the first packets, see posters.ts) where the
  * page can decode one; else the video itself, loaded as a thumbnail. Either way only cards near the
- * view load theirs, the top first: a workspace may hold a thousand clips.
+ * view load theirs, the top first: a workspace may hold a thousand clips. The picture's element says
+ * where its poster is in `data-poster`: waiting, asked, decoding, shown, let go, or video.
  */
 interface Thumb {
   box: HTMLElement;
@@ -33,6 +34,8 @@ const MAX_POSTER_REQUESTS = 4;
 const POSTER_REQUEST_MS = 15_000;
 /** Posters kept (small JPEGs, about 20 KB each); the least recently shown beyond are let go. */
 const MAX_POSTERS = 240;
+/** A poster not decoded by then is given up: the card shows its video. */
+const POSTER_DECODE_MS = 10_000;
 /** The widest poster drawn, in pixels. */
 const MAX_POSTER_WIDTH = 640;
 
@@ -51,8 +54,6 @@ function requestPosters(): void {
   while (posterRequests.size < MAX_POSTER_REQUESTS && posterWaiting.length) {
     const thumb = posterWaiting.shift()!;
     if (!thumb.near || thumb.usesVideo || posters.has(thumb.src) || posterRequests.has(thumb.src) || !thumb.box.isConnected) continue;
-    const index = Number(thumb.box.closest<HTMLElement>('.card')?.dataset.index);
-    if (!Number.isInteger(index)) continue;
     posterRequests.set(
       thumb.src,
       setTimeout(() => {
@@ -61,7 +62,8 @@ function requestPosters(): void {
         requestPosters();
       }, POSTER_REQUEST_MS),
     );
-    vscode.postMessage({ type: 'poster', index, src: thumb.src, ...(wholeWanted.has(thumb.src) ? { whole: true } : {}) });
+    vscode.postMessage({ type: 'poster', src: thumb.src, ...(wholeWanted.has(thumb.src) ? { whole: true } : {}) });
+    thumb.box.dataset.poster = 'asked';
   }
 }
 
@@ -73,16 +75,19 @@ function receivePoster(src: string, poster: PosterFrames | null): void {
   const thumb = thumbs.get(src);
   if (!thumb) return;
   if (!poster) return useVideo(thumb);
+  thumb.box.dataset.poster = 'decoding';
   decoding = decoding.then(async () => {
     if (!thumbs.has(src)) return;
     const width = Math.min(MAX_POSTER_WIDTH, Math.max(160, Math.ceil(thumb.box.clientWidth * devicePixelRatio)));
-    const blob = await decodePoster(poster, width).catch(() => undefined);
+    // Bounded, so that nothing the browser does with one poster holds up the posters after it.
+    const blob = await Promise.race([decodePoster(poster, width).catch(() => undefined), new Promise<undefined>((resolve) => setTimeout(resolve, POSTER_DECODE_MS))]);
     // The card may have been remade meanwhile (its sidecar changed): the one listed now gets it.
     const listed = thumbs.get(src);
     if (!listed) return;
     if (blob === 'blank' && !wholeWanted.has(src)) {
       wholeWanted.add(src); // a fade from black: the frame half a second in, first in line
       posterWaiting.unshift(listed);
+      listed.box.dataset.poster = 'waiting';
       return requestPosters();
     }
     wholeWanted.delete(src);
@@ -97,7 +102,9 @@ function keepPoster(src: string, url: string): void {
   for (const [old, oldUrl] of posters) {
     if (posters.size <= MAX_POSTERS) break;
     posters.delete(old);
-    thumbs.get(old)?.img.removeAttribute('src');
+    const thumb = thumbs.get(old);
+    thumb?.img.removeAttribute('src');
+    if (thumb) thumb.box.dataset.poster = 'let go';
     URL.revokeObjectURL(oldUrl);
   }
 }
@@ -109,6 +116,7 @@ function showPoster(thumb: Thumb): boolean {
   posters.delete(thumb.src);
   posters.set(thumb.src, url);
   if (thumb.img.getAttribute('src') !== url) thumb.img.src = url;
+  thumb.box.dataset.poster = 'shown';
   return true;
 }
 
@@ -116,6 +124,7 @@ function showPoster(thumb: Thumb): boolean {
 function useVideo(thumb: Thumb): void {
   if (thumb.usesVideo) return;
   thumb.usesVideo = true;
+  thumb.box.dataset.poster = 'video';
   const video = thumb.video ?? thumbnailVideo(thumb.src);
   if (!thumb.video) thumb.box.append(video);
   thumb.video = video;
@@ -188,13 +197,17 @@ function nearView(thumb: Thumb): void {
     if (video.dataset.src && !videoWaiting.includes(video)) videoWaiting.push(video);
   } else if (!showPoster(thumb) && !posterWaiting.includes(thumb)) {
     posterWaiting.push(thumb);
+    thumb.box.dataset.poster = 'waiting';
   }
 }
 
 function awayFromView(thumb: Thumb): void {
   thumb.near = false;
   const at = posterWaiting.indexOf(thumb);
-  if (at >= 0) posterWaiting.splice(at, 1);
+  if (at >= 0) {
+    posterWaiting.splice(at, 1);
+    delete thumb.box.dataset.poster;
+  }
   if (thumb.video && !thumb.hovered) {
     releaseVideo(thumb.video);
     if (!thumb.usesVideo) {

@@ -51,15 +51,18 @@ export interface PosterFrames {
  */
 export type HostToGallery = { type: 'state'; state: GalleryState } | { type: 'poster'; src: string; poster: PosterFrames | null };
 
-/** Messages from the gallery's webview, which is untrusted: an entry is named by its index, never by a path. */
+/**
+ * Messages from the gallery's webview, which is untrusted: an entry is named by its index, a poster by the
+ * `src` the host gave its card, never by a path.
+ */
 export const galleryToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('refresh') }),
   z.object({ type: z.literal('generate') }),
   z.object({ type: z.enum(['open', 'copyPrompt', 'reveal']), index: z.number().int().min(0).max(100_000) }),
-  // A card near the view asks for its poster: its index and its video's `src`, which must still match;
-  // the key frame alone, or (`whole`, when that frame is blank) every packet to the poster's time.
-  z.object({ type: z.literal('poster'), index: z.number().int().min(0).max(100_000), src: z.string().max(10_000), whole: z.boolean().optional() }),
+  // A card near the view asks for its poster by its video's `src` (one the host gave it): the key frame
+  // alone, or (`whole`, when that frame is blank) every packet to the poster's time.
+  z.object({ type: z.literal('poster'), src: z.string().max(10_000), whole: z.boolean().optional() }),
 ]);
 export type GalleryToHost = z.infer<typeof galleryToHostSchema>;
 

@@ -21,7 +21,8 @@
 //                                    it), or read its innerText (text) / the values of every match (values)
 //                                    / the <img>s inside the first match (value 'loaded': those with a
 //                                    src), with their position, size and brightness ('no-pixels': not
-//                                    measured) (images)
+//                                    measured) (images) / an attribute (value: its name) of every match
+//                                    (attributes)
 //   POST /browser-profile {action: start|stop, name}  {ok, files?}  a CPU profile of the workbench page
 //                                    (and of each webview frame in a process of its own), saved on stop
 //   POST /result {passed, failed, pending}   the suite's counts (also printed as OMNI_TEST_RESULT)
@@ -401,6 +402,8 @@ async function webviewAction(page: Page, selector: string, action: string, value
           });
         }, { loadedOnly: String(value ?? '').includes('loaded'), pixels: !String(value ?? '').includes('no-pixels') }),
       };
+    case 'attributes':
+      return { ok: true, values: await frame.locator(selector).evaluateAll((els, name) => els.map((el) => el.getAttribute(name) ?? ''), String(value ?? '')) };
     case 'values':
       return { ok: true, values: await frame.locator(selector).evaluateAll((els) => els.map((el) => String((el as { value?: string }).value ?? el.textContent ?? ''))) };
     case 'boxes': {

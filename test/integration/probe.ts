@@ -83,7 +83,7 @@ export const probe = {
   /** Clicks the first element of the workbench page matching a Playwright selector (CSS, `:has-text()`). */
   click: (selector: string) => call<{ ok: true }>('POST', '/click', { selector }).then(() => undefined),
   /** Acts in the webview content frame that holds `selector` (see test/host/probe.ts). */
-  webview: (selector: string, action: 'click' | 'hover' | 'fill' | 'select' | 'press' | 'drop' | 'text' | 'values' | 'boxes' | 'scroll' | 'images', extra: { value?: string; uris?: string[] } = {}) =>
+  webview: (selector: string, action: 'click' | 'hover' | 'fill' | 'select' | 'press' | 'drop' | 'text' | 'values' | 'boxes' | 'scroll' | 'images' | 'attributes', extra: { value?: string; uris?: string[] } = {}) =>
     call<{ ok: true; text?: string; values?: string[] }>('POST', '/webview', { selector, action, ...extra }),
   /**
    * The <img>s inside the first element matching `container` in a webview, with what they show; with

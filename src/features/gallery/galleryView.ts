@@ -104,6 +104,8 @@ export class GalleryView extends WebviewHost<GalleryToHost, HostToGallery> {
   private readonly posterQueue: { src: string; file: string; whole: boolean }[] = [];
   private posterReads = 0;
   private readonly posterReader = this._register(new PosterReader());
+  /** The videos of the list last sent to the page, by their cards' `src`. */
+  private shown = new Map<string, Found>();
 
   constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, store: JobStore, logger: Logger) {
     super(panel, extensionUri, { name: 'the gallery', page: { script: 'gallery.js', style: 'gallery.css', title: vscode.l10n.t('Video Gallery'), blobImages: true }, schema: galleryToHostSchema, logger });
@@ -166,13 +168,15 @@ export class GalleryView extends WebviewHost<GalleryToHost, HostToGallery> {
         await vscode.commands.executeCommand('omniVideo.openPanel');
         return;
     }
+    if (message.type === 'poster') {
+      // Named by the `src` this host gave its card, whatever its place in the list is now.
+      const video = this.shown.get(message.src);
+      if (video) this.queuePoster(message.src, video.file.fsPath, message.whole === true);
+      return;
+    }
     const entry = message.type === 'ready' ? undefined : this.found[message.index];
     if (!entry) return;
     switch (message.type) {
-      case 'poster':
-        // The list may have changed since the page asked: the index must still name that video.
-        if (this.entries.get(entry.sidecar)?.src === message.src) this.queuePoster(message.src, entry.file.fsPath, message.whole === true);
-        return;
       case 'open':
         await vscode.commands.executeCommand('omniVideo.openPreview', entry.file);
         return;
@@ -214,6 +218,7 @@ export class GalleryView extends WebviewHost<GalleryToHost, HostToGallery> {
     const id = ++this.renders;
     const found = this.found;
     const entries: GalleryEntry[] = [];
+    const shown = new Map<string, Found>();
     let slice = performance.now();
     for (const video of found) {
       // One sidecar object per file path (the cache's), so it names its card.
@@ -228,7 +233,9 @@ export class GalleryView extends WebviewHost<GalleryToHost, HostToGallery> {
         this.entries.set(video.sidecar, entry);
       }
       entries.push(entry);
+      shown.set(entry.src, video);
     }
+    this.shown = shown;
     this.postState({ type: 'state', state: { entries, scanning: this.scanning, labels: labels(), language: vscode.env.language } });
   }
 
