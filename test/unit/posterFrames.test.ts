@@ -142,5 +142,28 @@ describe('Gallery posters: the packets of a frame half a second in, read without
         await reader.dispose();
       }
     });
+
+    it('a read that gets no answer in time gives no poster, ends the thread, and the next read gets a new one', async () => {
+      const silent = path.join(dir, 'silent-worker.js');
+      writeFileSync(silent, "require('node:worker_threads').parentPort.on('message', () => undefined)");
+      const stuck = new PosterReader({ file: silent, execArgv: [] }, 30_000, 300);
+      try {
+        const started = Date.now();
+        assert.deepEqual(await Promise.all([stuck.read(LANDSCAPE_FIXTURE), stuck.read(PORTRAIT_FIXTURE)]), [undefined, undefined]);
+        assert.ok(Date.now() - started < 5000, 'given up after the read timeout');
+        assert.equal(stuck.running, false, 'the thread is ended');
+      } finally {
+        await stuck.dispose();
+      }
+      const reader = new PosterReader(workerEntry('posterWorker'), 30_000, 2500);
+      try {
+        // A worker that answers in time is not ended by the timers of its reads.
+        assert.ok(await reader.read(LANDSCAPE_FIXTURE));
+        await new Promise((resolve) => setTimeout(resolve, 2800));
+        assert.ok(reader.running, 'still running after its reads were answered');
+      } finally {
+        await reader.dispose();
+      }
+    });
   });
 });

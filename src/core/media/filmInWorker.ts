@@ -24,11 +24,8 @@ export interface FilmAssemblyOptions {
   translations?: Record<string, string>;
 }
 
-/** The script a film worker runs, and the Node options it runs with. */
-export type FilmWorkerEntry = WorkerEntry;
-
 /** The film worker's script (workerEntry.ts). */
-export const filmWorkerEntry = (): FilmWorkerEntry => workerEntry('filmWorker');
+export const filmWorkerEntry = (): WorkerEntry => workerEntry('filmWorker');
 
 /** Joins `clips` into `destination` as assembleFilm does, on a worker thread. */
 export function assembleFilmInWorker(clips: readonly FilmClip[], destination: string, options: FilmAssemblyOptions = {}): Promise<AssembledFilm> {
@@ -40,7 +37,7 @@ export function assembleFilmInWorker(clips: readonly FilmClip[], destination: st
  * what cannot be understood, is a `filesystem` error; one that does not stop within
  * CANCEL_GRACE_MS of a cancel is terminated. Either way its temporary file is removed.
  */
-export function assembleFilmWith(entry: FilmWorkerEntry, clips: readonly FilmClip[], destination: string, options: FilmAssemblyOptions = {}): Promise<AssembledFilm> {
+export function assembleFilmWith(entry: WorkerEntry, clips: readonly FilmClip[], destination: string, options: FilmAssemblyOptions = {}): Promise<AssembledFilm> {
   const { signal, onProgress, translations } = options;
   const cancelled = () => new OmniVideoError('cancelled', l10n.t('The film was not assembled: cancelled.'));
   if (signal?.aborted) return Promise.reject(cancelled());

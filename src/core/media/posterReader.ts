@@ -11,6 +11,11 @@ import { workerEntry, type WorkerEntry } from './workerEntry';
 
 /** How long a worker with nothing to read stays before it stops. */
 export const POSTER_WORKER_IDLE_MS = 30_000;
+/**
+ * How long a read may take (a few milliseconds as a rule). A worker that has not answered by then is
+ * ended, and what it was reading gets no poster: a stuck read must not hold the gallery's reads for ever.
+ */
+export const POSTER_READ_TIMEOUT_MS = 10_000;
 
 export class PosterReader {
   private worker: Worker | undefined;
@@ -22,6 +27,7 @@ export class PosterReader {
   constructor(
     private readonly entry: WorkerEntry = workerEntry('posterWorker'),
     private readonly idleMs = POSTER_WORKER_IDLE_MS,
+    private readonly readTimeoutMs = POSTER_READ_TIMEOUT_MS,
   ) {}
 
   /**
@@ -35,7 +41,11 @@ export class PosterReader {
     if (!worker) return Promise.resolve(undefined);
     const id = this.nextId++;
     return new Promise((resolve) => {
-      this.pending.set(id, resolve);
+      const timer = setTimeout(() => void this.stop(worker), this.readTimeoutMs).unref();
+      this.pending.set(id, (poster) => {
+        clearTimeout(timer);
+        resolve(poster);
+      });
       worker.postMessage({ id, file, keyOnly } satisfies ToPosterWorker);
     });
   }
